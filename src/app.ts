@@ -1,0 +1,24 @@
+import type { AppConfig } from './config.js';
+import { openSqlite } from './store/sqlite/database.js';
+import { SqliteCatalogStore } from './store/sqlite/catalog-store.js';
+
+/** The wired application: what the CLI, the web server and the tests work with. */
+export interface App {
+  config: AppConfig;
+  store: SqliteCatalogStore;
+  close(): void;
+}
+
+/**
+ * The composition root: opens the store and wires the subsystems around it. The CLI and the
+ * tests both call it, so they exercise the same wiring.
+ */
+export function createApp(config: AppConfig): App {
+  const db = openSqlite(config.dbFile);
+  const store = new SqliteCatalogStore(db);
+  return {
+    config,
+    store,
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,126 @@
+import { PaperfeedError } from '../errors.js';
+import type { Source } from '../ingest/source.js';
+import { isContentId } from './ids.js';
+import { absorbContentPaper, mergeRecord, type Change } from './merge.js';
+import { titleKey, type Paper, type RecordError, type Signal, type SourceRecord } from './paper.js';
+import type { CatalogStore } from './store.js';
+
+export interface ImportCounts {
+  read: number;
+  added: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
+}
+
+export interface ImportOptions {
+  /** Abort at the first bad record and write nothing of the run. */
+  strict?: boolean;
+  /** Records per transaction. */
+  batchSize?: number;
+  onError?: (error: RecordError) => void;
+  onProgress?: (counts: ImportCounts) => void;
+}
+
+/**
+ * Imports a source into the catalog: merges each record into the paper it describes, one
+ * transaction per batch. Bad records are reported through `onError` and skipped, or, with
+ * `strict`, abort the run with nothing written.
+ */
+export async function importSource(store: CatalogStore, source: Source, options: ImportOptions = {}): Promise<ImportCounts> {
+  const counts: ImportCounts = { read: 0, added: 0, updated: 0, unchanged: 0, skipped: 0 };
+  const batchSize = options.batchSize ?? 2000;
+  const writer = new BatchWriter(store, counts, (await store.countContentPapers()) > 0);
+
+  const run = async () => {
+    let pending: SourceRecord[] = [];
+    for await (const item of source) {
+      counts.read += 1;
+      if ('error' in item) {
+        if (options.strict) throw new PaperfeedError('bad_input', `${item.error.ref}: ${item.error.reason}`, { ref: item.error.ref });
+        counts.skipped += 1;
+        options.onError?.(item.error);
+      } else {
+        pending.push(item.record);
+      }
+      if (pending.length >= batchSize) {
+        await writer.write(pending);
+        pending = [];
+        options.onProgress?.(counts);
+      }
+    }
+    await writer.write(pending);
+    options.onProgress?.(counts);
+  };
+
+  if (options.strict) await store.transaction(run);
+  else await run();
+  return counts;
+}
+
+class BatchWriter {
+  constructor(
+    private readonly store: CatalogStore,
+    private readonly counts: ImportCounts,
+    private hasContentPapers: boolean,
+  ) {}
+
+  async write(records: SourceRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const targets = await this.resolveTargets(records);
+    const current = await this.store.getPapers([...new Set(targets)]);
+    const changed = new Map<string, Paper>();
+    const absorbed: { id: string; into: string }[] = [];
+    const signals: Signal[] = [];
+    const outcomes: { id: string; change: Change }[] = [];
+
+    for (const [index, record] of records.entries()) {
+      const id = targets[index]!;
+      const before = current.get(id);
+      let existing = before;
+      let absorbedAny = false;
+      if (this.hasContentPapers && !isContentId(id)) {
+        const listings = await this.listingsFor(record);
+        for (const listing of listings) {
+          existing = absorbContentPaper(existing ?? mergeRecord(undefined, { ...record, id }).paper, listing);
+          absorbed.push({ id: listing.id, into: id });
+          absorbedAny = true;
+        }
+      }
+      const merged = mergeRecord(existing, { ...record, id });
+      const change: Change = !before ? 'added' : absorbedAny ? 'updated' : merged.change;
+      current.set(id, merged.paper);
+      if (change !== 'unchanged') changed.set(id, merged.paper);
+      if (isContentId(id)) this.hasContentPapers = true;
+      for (const signal of record.signals ?? []) signals.push({ ...signal, paperId: id });
+      outcomes.push({ id, change });
+    }
+
+    const signalled = await this.store.writeBatch({ papers: [...changed.values()], absorbed, signals });
+    for (const outcome of outcomes) {
+      const gainedSignal = outcome.change === 'unchanged' && signalled.delete(outcome.id);
+      this.counts[gainedSignal ? 'updated' : outcome.change] += 1;
+    }
+  }
+
+  /** A listing record (content id) goes to the arXiv paper with the same title, when there is one. */
+  private async resolveTargets(records: SourceRecord[]): Promise<string[]> {
+    const targets: string[] = [];
+    for (const record of records) {
+      let target = record.id;
+      if (isContentId(record.id)) {
+        const namesakes = await this.store.findByTitleKey(titleKey(record.fields.title ?? ''));
+        target = namesakes.find((paper) => !isContentId(paper.id))?.id ?? (await this.store.resolveAlias(record.id)) ?? record.id;
+      }
+      targets.push(target);
+    }
+    return targets;
+  }
+
+  /** Papers known only from listings that an arXiv record with the same title absorbs. */
+  private async listingsFor(record: SourceRecord): Promise<Paper[]> {
+    if (!record.fields.title) return [];
+    const namesakes = await this.store.findByTitleKey(titleKey(record.fields.title));
+    return namesakes.filter((paper) => isContentId(paper.id));
+  }
+}

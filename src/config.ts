@@ -1,0 +1,52 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { PaperfeedError } from './errors.js';
+
+/** Everything the composition root needs to know, resolved once at the edge. */
+export interface AppConfig {
+  /** SQLite database file. */
+  dbFile: string;
+  /** Port of the web server. */
+  port: number;
+}
+
+const FileConfig = z.object({ db: z.string().min(1).optional(), port: z.number().int().min(0).max(65535).optional() }).strict();
+
+/** Where `paperfeed` looks for a config file when `PAPERFEED_CONFIG` names none. */
+const DEFAULT_CONFIG_FILE = 'paperfeed.config.json';
+
+/**
+ * Resolves the config with the precedence flag, then `PAPERFEED_*` environment variable, then
+ * config file, then default.
+ */
+export function resolveConfig(flags: { db?: string | undefined; port?: string | undefined }, env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const file = readConfigFile(env.PAPERFEED_CONFIG ?? DEFAULT_CONFIG_FILE, env.PAPERFEED_CONFIG !== undefined);
+  const port = flags.port ?? env.PAPERFEED_PORT ?? env.PORT ?? (file.port !== undefined ? String(file.port) : '8080');
+  if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) {
+    throw new PaperfeedError('usage', `--port: "${port}" is not a port number (0-65535)`);
+  }
+  return {
+    dbFile: resolve(flags.db ?? env.PAPERFEED_DB ?? file.db ?? 'data/paperfeed.db'),
+    port: Number(port),
+  };
+}
+
+function readConfigFile(path: string, required: boolean): z.infer<typeof FileConfig> {
+  if (!existsSync(path)) {
+    if (required) throw new PaperfeedError('usage', `${path}: config file not found (PAPERFEED_CONFIG)`);
+    return {};
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new PaperfeedError('usage', `${path}: invalid JSON: ${(error as Error).message}`);
+  }
+  const parsed = FileConfig.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new PaperfeedError('usage', `${path}: ${issue.path.join('.') || 'config'}: ${issue.message}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,166 @@
+import type { CatalogBatch, CatalogStats, CatalogStore, StateStore } from '../../catalog/store.js';
+import { titleKey, type Paper } from '../../catalog/paper.js';
+import type { SqliteDatabase } from './database.js';
+import { SQL } from './sql.js';
+
+type StoredDoc = Omit<Paper, 'id'>;
+
+/** The catalog and state ports on SQLite. FTS rows are kept in step with paper rows in the same transaction. */
+export class SqliteCatalogStore implements CatalogStore, StateStore {
+  private readonly statements;
+  private transactionDepth = 0;
+
+  constructor(private readonly db: SqliteDatabase) {
+    const prepare = (sql: string) => db.prepare(sql);
+    this.statements = {
+      getState: prepare(SQL.getState),
+      setState: prepare(SQL.setState),
+      paperById: prepare(SQL.paperById),
+      papersByTitleKey: prepare(SQL.papersByTitleKey),
+      countContentPapers: prepare(SQL.countContentPapers),
+      countPapers: prepare(SQL.countPapers),
+      stats: prepare(SQL.stats),
+      recentPapers: prepare(SQL.recentPapers),
+      insertPaper: prepare(SQL.insertPaper),
+      updatePaper: prepare(SQL.updatePaper),
+      deletePaper: prepare(SQL.deletePaper),
+      deleteCategories: prepare(SQL.deleteCategories),
+      insertCategory: prepare(SQL.insertCategory),
+      insertFts: prepare(SQL.insertFts),
+      deleteFts: prepare(SQL.deleteFts),
+      insertAlias: prepare(SQL.insertAlias),
+      resolveAlias: prepare(SQL.resolveAlias),
+      insertSignal: prepare(SQL.insertSignal),
+      insertChange: prepare(SQL.insertChange),
+    };
+  }
+
+  async getState(key: string): Promise<string | undefined> {
+    const row = this.statements.getState.get(key) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  async setState(key: string, value: string): Promise<void> {
+    this.statements.setState.run(key, value);
+  }
+
+  async getPapers(ids: readonly string[]): Promise<Map<string, Paper>> {
+    const found = new Map<string, Paper>();
+    for (const id of ids) {
+      const row = this.statements.paperById.get(id) as { doc: string } | undefined;
+      if (row) found.set(id, fromDoc(id, row.doc));
+    }
+    return found;
+  }
+
+  async findByTitleKey(key: string): Promise<Paper[]> {
+    const rows = this.statements.papersByTitleKey.all(key) as { id: string; doc: string }[];
+    return rows.map((row) => fromDoc(row.id, row.doc));
+  }
+
+  async countPapers(): Promise<number> {
+    return (this.statements.countPapers.get() as { n: number }).n;
+  }
+
+  async stats(): Promise<CatalogStats> {
+    return this.statements.stats.get() as CatalogStats;
+  }
+
+  async recentPapers(limit: number): Promise<Paper[]> {
+    const rows = this.statements.recentPapers.all(limit) as { id: string; doc: string }[];
+    return rows.map((row) => fromDoc(row.id, row.doc));
+  }
+
+  async countContentPapers(): Promise<number> {
+    return (this.statements.countContentPapers.get() as { n: number }).n;
+  }
+
+  async resolveAlias(id: string): Promise<string | undefined> {
+    return (this.statements.resolveAlias.get(id) as { paper_id: string } | undefined)?.paper_id;
+  }
+
+  async writeBatch(batch: CatalogBatch): Promise<Set<string>> {
+    return this.inTransaction(() => {
+      for (const { id, into } of batch.absorbed) this.removePaper(id, into);
+      for (const paper of batch.papers) this.upsertPaper(paper);
+      const signalled = new Set<string>();
+      for (const signal of batch.signals) {
+        const result = this.statements.insertSignal.run(signal.paperId, signal.source, signal.kind, signal.observedAt, signal.value);
+        if (result.changes > 0) signalled.add(signal.paperId);
+      }
+      return signalled;
+    });
+  }
+
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
+    this.db.exec('BEGIN IMMEDIATE');
+    this.transactionDepth += 1;
+    try {
+      const result = await work();
+      this.db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    } finally {
+      this.transactionDepth -= 1;
+    }
+  }
+
+  private inTransaction<T>(work: () => T): T {
+    return this.transactionDepth > 0 ? work() : this.db.transaction(work)();
+  }
+
+  private upsertPaper(paper: Paper): void {
+    const existing = this.statements.paperById.get(paper.id) as { rowid: number } | undefined;
+    const row = {
+      id: paper.id,
+      titleKey: titleKey(paper.title),
+      primaryCategory: paper.categories[0] ?? null,
+      published: paper.published,
+      updated: paper.updated,
+      featuredAt: paper.featuredAt ?? null,
+      hasCode: paper.codeUrl ? 1 : 0,
+      withdrawn: paper.withdrawn ? 1 : 0,
+      doc: toDoc(paper),
+    };
+    let rowid: number;
+    if (existing) {
+      rowid = existing.rowid;
+      this.statements.updatePaper.run({ ...row, rowid });
+      this.statements.deleteFts.run(rowid);
+      this.statements.deleteCategories.run(rowid);
+    } else {
+      rowid = Number(this.statements.insertPaper.run(row).lastInsertRowid);
+    }
+    for (const category of paper.categories) this.statements.insertCategory.run(category, rowid);
+    this.statements.insertFts.run(
+      rowid,
+      paper.title,
+      paper.authors.map((author) => author.name).join(', '),
+      paper.abstract,
+      paper.categories.join(' '),
+    );
+    for (const alias of paper.aliases ?? []) this.statements.insertAlias.run(alias, paper.id);
+    this.statements.insertChange.run(paper.id, existing ? 'updated' : 'added');
+  }
+
+  private removePaper(id: string, into: string): void {
+    const existing = this.statements.paperById.get(id) as { rowid: number } | undefined;
+    if (!existing) return;
+    this.statements.deleteFts.run(existing.rowid);
+    this.statements.deleteCategories.run(existing.rowid);
+    this.statements.deletePaper.run(existing.rowid);
+    this.statements.insertAlias.run(id, into);
+    this.statements.insertChange.run(id, 'merged');
+  }
+}
+
+function toDoc(paper: Paper): string {
+  const { id: _id, ...doc } = paper;
+  return JSON.stringify(doc);
+}
+
+function fromDoc(id: string, doc: string): Paper {
+  return { id, ...(JSON.parse(doc) as StoredDoc) };
+}

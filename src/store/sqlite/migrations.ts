@@ -1,0 +1,57 @@
+/**
+ * The SQLite schema, one migration per entry; `PRAGMA user_version` records how many ran.
+ * Append new migrations; never edit one that has shipped.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+  -- One row per paper. doc holds the whole Paper as JSON; the columns beside it are what
+  -- queries filter and sort on.
+  CREATE TABLE papers (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    title_key TEXT NOT NULL,
+    primary_category TEXT,
+    published TEXT NOT NULL,
+    updated TEXT NOT NULL,
+    featured_at TEXT,
+    has_code INTEGER NOT NULL DEFAULT 0,
+    withdrawn INTEGER NOT NULL DEFAULT 0,
+    doc TEXT NOT NULL
+  );
+  CREATE INDEX papers_title_key ON papers (title_key);
+  CREATE INDEX papers_published ON papers (published);
+  CREATE INDEX papers_featured ON papers (featured_at) WHERE featured_at IS NOT NULL;
+
+  CREATE TABLE paper_categories (
+    category TEXT NOT NULL,
+    paper_rowid INTEGER NOT NULL,
+    PRIMARY KEY (category, paper_rowid)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE aliases (alias TEXT PRIMARY KEY, paper_id TEXT NOT NULL) WITHOUT ROWID;
+
+  -- Timestamped facts about attention, never overwritten.
+  CREATE TABLE signals (
+    paper_id TEXT NOT NULL,
+    source TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    observed_at TEXT NOT NULL,
+    value REAL NOT NULL,
+    PRIMARY KEY (paper_id, source, kind, observed_at)
+  ) WITHOUT ROWID;
+
+  -- Every write to a paper, in order; derived data (embeddings, vector index) follows it.
+  CREATE TABLE changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    paper_id TEXT NOT NULL,
+    kind TEXT NOT NULL
+  );
+
+  CREATE VIRTUAL TABLE papers_fts USING fts5(
+    title, authors, abstract, categories,
+    content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2'
+  );
+  `,
+];

@@ -1,0 +1,33 @@
+/** Every SQL statement of the SQLite adapter, named. */
+export const SQL = {
+  getState: `SELECT value FROM state WHERE key = ?`,
+  setState: `INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+
+  paperById: `SELECT rowid, doc FROM papers WHERE id = ?`,
+  papersByTitleKey: `SELECT id, doc FROM papers WHERE title_key = ?`,
+  countContentPapers: `SELECT count(*) AS n FROM papers WHERE id LIKE 'pf:%'`,
+  countPapers: `SELECT count(*) AS n FROM papers`,
+  stats: `
+    SELECT (SELECT count(*) FROM papers) AS papers,
+           (SELECT count(*) FROM papers WHERE withdrawn = 1) AS withdrawn,
+           (SELECT count(*) FROM papers WHERE id LIKE 'pf:%') AS listingOnly,
+           (SELECT count(*) FROM signals) AS signals,
+           (SELECT max(published) FROM papers) AS newest`,
+  recentPapers: `SELECT id, doc FROM papers ORDER BY coalesce(featured_at, published) DESC, id DESC LIMIT ?`,
+  insertPaper: `
+    INSERT INTO papers (id, title_key, primary_category, published, updated, featured_at, has_code, withdrawn, doc)
+    VALUES (@id, @titleKey, @primaryCategory, @published, @updated, @featuredAt, @hasCode, @withdrawn, @doc)`,
+  updatePaper: `
+    UPDATE papers SET title_key = @titleKey, primary_category = @primaryCategory, published = @published,
+      updated = @updated, featured_at = @featuredAt, has_code = @hasCode, withdrawn = @withdrawn, doc = @doc
+    WHERE rowid = @rowid`,
+  deletePaper: `DELETE FROM papers WHERE rowid = ?`,
+  deleteCategories: `DELETE FROM paper_categories WHERE paper_rowid = ?`,
+  insertCategory: `INSERT OR IGNORE INTO paper_categories (category, paper_rowid) VALUES (?, ?)`,
+  insertFts: `INSERT INTO papers_fts (rowid, title, authors, abstract, categories) VALUES (?, ?, ?, ?, ?)`,
+  deleteFts: `DELETE FROM papers_fts WHERE rowid = ?`,
+  insertAlias: `INSERT OR REPLACE INTO aliases (alias, paper_id) VALUES (?, ?)`,
+  resolveAlias: `SELECT paper_id FROM aliases WHERE alias = ?`,
+  insertSignal: `INSERT OR IGNORE INTO signals (paper_id, source, kind, observed_at, value) VALUES (?, ?, ?, ?, ?)`,
+  insertChange: `INSERT INTO changes (paper_id, kind) VALUES (?, ?)`,
+} as const;
