@@ -1,11 +1,13 @@
 import type { AppConfig } from './config.js';
 import { openSqlite } from './store/sqlite/database.js';
 import { SqliteCatalogStore } from './store/sqlite/catalog-store.js';
+import { SqliteTrendingStore } from './store/sqlite/trending-store.js';
 
 /** The wired application: what the CLI, the web server and the tests work with. */
 export interface App {
   config: AppConfig;
   store: SqliteCatalogStore;
+  trendingStore: SqliteTrendingStore;
   close(): void;
 }
 
@@ -19,6 +21,7 @@ export function createApp(config: AppConfig): App {
   return {
     config,
     store,
+    trendingStore: new SqliteTrendingStore(db),
     close: () => db.close(),
   };
 }

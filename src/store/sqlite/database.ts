@@ -29,14 +29,14 @@ export function openSqlite(file: string): SqliteDatabase {
 }
 
 function migrate(db: SqliteDatabase): void {
-  const applied = db.pragma('user_version', { simple: true }) as number;
-  if (applied > MIGRATIONS.length) {
-    throw new PaperfeedError('usage', `database schema version ${applied} is newer than this paperfeed (${MIGRATIONS.length}); upgrade paperfeed`);
-  }
-  for (let index = applied; index < MIGRATIONS.length; index += 1) {
+  db.exec('CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL) WITHOUT ROWID');
+  const applied = new Set((db.prepare('SELECT name FROM migrations').all() as { name: string }[]).map((row) => row.name));
+  const record = db.prepare('INSERT INTO migrations (name, applied_at) VALUES (?, ?)');
+  for (const migration of MIGRATIONS) {
+    if (applied.has(migration.name)) continue;
     db.transaction(() => {
-      db.exec(MIGRATIONS[index]!);
-      db.pragma(`user_version = ${index + 1}`);
+      db.exec(migration.sql);
+      record.run(migration.name, new Date().toISOString());
     })();
   }
 }

@@ -1,9 +1,17 @@
+/** One named schema change. */
+export interface Migration {
+  name: string;
+  sql: string;
+}
+
 /**
- * The SQLite schema, one migration per entry; `PRAGMA user_version` records how many ran.
- * Append new migrations; never edit one that has shipped.
+ * The SQLite schema, as named migrations; the `migrations` table records which ran. Each
+ * subsystem appends its own entries with its own name prefix; never edit one that has shipped.
  */
-export const MIGRATIONS: readonly string[] = [
-  `
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    name: 'catalog-1',
+    sql: `
   CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 
   -- One row per paper. doc holds the whole Paper as JSON; the columns beside it are what
@@ -54,4 +62,9 @@ export const MIGRATIONS: readonly string[] = [
     content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2'
   );
   `,
+  },
+  {
+    name: 'trending-1',
+    sql: `CREATE INDEX signals_by_time ON signals (kind, observed_at);`,
+  },
 ];

@@ -30,4 +30,20 @@ export const SQL = {
   resolveAlias: `SELECT paper_id FROM aliases WHERE alias = ?`,
   insertSignal: `INSERT OR IGNORE INTO signals (paper_id, source, kind, observed_at, value) VALUES (?, ?, ?, ?, ?)`,
   insertChange: `INSERT INTO changes (paper_id, kind) VALUES (?, ?)`,
+
+  newestActivity: `SELECT max(at) AS at FROM (SELECT max(observed_at) AS at FROM signals UNION ALL SELECT max(featured_at) FROM papers)`,
+  // Papers with upvote observations inside (start, end], with their latest count by the end and
+  // the latest count before the start.
+  trendingInputs: `
+    WITH active AS (
+      SELECT DISTINCT paper_id FROM signals
+      WHERE kind = 'upvotes' AND observed_at > @start AND observed_at <= @end
+    )
+    SELECT a.paper_id AS paperId,
+      coalesce(p.featured_at, p.published) AS since,
+      coalesce((SELECT value FROM signals s WHERE s.paper_id = a.paper_id AND s.kind = 'upvotes'
+                AND s.observed_at <= @end ORDER BY s.observed_at DESC LIMIT 1), 0) AS externalLatest,
+      coalesce((SELECT value FROM signals s WHERE s.paper_id = a.paper_id AND s.kind = 'upvotes'
+                AND s.observed_at <= @start ORDER BY s.observed_at DESC LIMIT 1), 0) AS externalBefore
+    FROM active a JOIN papers p ON p.id = a.paper_id`,
 } as const;
