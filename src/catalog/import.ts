@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { PaperfeedError } from '../errors.js';
 import type { Source } from '../ingest/source.js';
 import { isContentId } from './ids.js';
@@ -65,7 +66,15 @@ class BatchWriter {
     private hasContentPapers: boolean,
   ) {}
 
-  async write(records: SourceRecord[]): Promise<void> {
+  async write(batch: SourceRecord[]): Promise<void> {
+    if (batch.length === 0) return;
+    // A record merged before changes nothing when merged again (merge is idempotent), so a
+    // re-import skips it by its fingerprint without reading or merging the paper.
+    const fingerprints = batch.map(fingerprint);
+    const known = await this.store.knownFingerprints(fingerprints);
+    const records = batch.filter((_, index) => !known.has(fingerprints[index]!));
+    this.counts.unchanged += batch.length - records.length;
+    const newFingerprints = [...new Set(fingerprints.filter((fp) => !known.has(fp)))];
     if (records.length === 0) return;
     const targets = await this.resolveTargets(records);
     const current = await this.store.getPapers([...new Set(targets)]);
@@ -96,7 +105,7 @@ class BatchWriter {
       outcomes.push({ id, change });
     }
 
-    const signalled = await this.store.writeBatch({ papers: [...changed.values()], absorbed, signals });
+    const signalled = await this.store.writeBatch({ papers: [...changed.values()], absorbed, signals, fingerprints: newFingerprints });
     for (const outcome of outcomes) {
       const gainedSignal = outcome.change === 'unchanged' && signalled.delete(outcome.id);
       this.counts[gainedSignal ? 'updated' : outcome.change] += 1;
@@ -123,4 +132,10 @@ class BatchWriter {
     const namesakes = await this.store.findByTitleKey(titleKey(record.fields.title));
     return namesakes.filter((paper) => isContentId(paper.id));
   }
+}
+
+/** Identifies a record by everything merge reads from it; where it was read from does not count. */
+function fingerprint(record: SourceRecord): string {
+  const { ref: _ref, ...content } = record;
+  return createHash('sha1').update(JSON.stringify(content)).digest('base64');
 }

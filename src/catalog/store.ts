@@ -6,6 +6,8 @@ export interface CatalogBatch {
   /** Content-id papers merged into an arXiv paper: their rows go, their ids become aliases. */
   absorbed: { id: string; into: string }[];
   signals: Signal[];
+  /** Fingerprints of the records this batch merged, so that a re-import can skip them. */
+  fingerprints: string[];
 }
 
 /**
@@ -15,6 +17,8 @@ export interface CatalogBatch {
 export interface CatalogStore {
   /** The current records of these papers; ids that are not in the catalog are absent. */
   getPapers(ids: readonly string[]): Promise<Map<string, Paper>>;
+  /** Which of these record fingerprints were merged before. */
+  knownFingerprints(fingerprints: readonly string[]): Promise<Set<string>>;
   /** Papers whose normalised title (see `titleKey`) is this key. */
   findByTitleKey(key: string): Promise<Paper[]>;
   /** Writes one batch atomically, together with its change events. Returns the papers that gained a signal. */

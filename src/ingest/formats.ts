@@ -1,6 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { PaperfeedError } from '../errors.js';
+import { absSource } from './abs.js';
 import { dailyJsonl } from './daily-jsonl.js';
+import { hfDailySource } from './hf-daily.js';
+import { listingSource } from './listing.js';
 import { expandPaths } from './files.js';
 import { snapshot } from './snapshot.js';
 import { FORMATS, type FileSource, type Format } from './source.js';
@@ -11,9 +14,9 @@ const FILE_SOURCES: Record<Format, { open: FileSource; endings: readonly string[
   'daily-jsonl': { open: dailyJsonl, endings: ['.jsonl', '.jsonl.gz'] },
   'oai-pmh': undefined,
   'arxiv-api': undefined,
-  'hf-daily': undefined,
-  abs: undefined,
-  listing: undefined,
+  'hf-daily': { open: hfDailySource, endings: ['.json', '.json.gz'] },
+  abs: { open: absSource, endings: ['.abs'] },
+  listing: { open: listingSource, endings: ['.txt', '.txt.gz'] },
 };
 
 /** Parses `--format`; an unknown name is a usage error listing the known ones. */

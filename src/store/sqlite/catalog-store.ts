@@ -32,6 +32,8 @@ export class SqliteCatalogStore implements CatalogStore, StateStore {
       resolveAlias: prepare(SQL.resolveAlias),
       insertSignal: prepare(SQL.insertSignal),
       insertChange: prepare(SQL.insertChange),
+      knownFingerprint: prepare(SQL.knownFingerprint).pluck(),
+      insertFingerprint: prepare(SQL.insertFingerprint),
     };
   }
 
@@ -51,6 +53,10 @@ export class SqliteCatalogStore implements CatalogStore, StateStore {
       if (row) found.set(id, fromDoc(id, row.doc));
     }
     return found;
+  }
+
+  async knownFingerprints(fingerprints: readonly string[]): Promise<Set<string>> {
+    return new Set(fingerprints.filter((fp) => this.statements.knownFingerprint.get(fp) !== undefined));
   }
 
   async findByTitleKey(key: string): Promise<Paper[]> {
@@ -83,6 +89,7 @@ export class SqliteCatalogStore implements CatalogStore, StateStore {
     return this.inTransaction(() => {
       for (const { id, into } of batch.absorbed) this.removePaper(id, into);
       for (const paper of batch.papers) this.upsertPaper(paper);
+      for (const fp of batch.fingerprints) this.statements.insertFingerprint.run(fp);
       const signalled = new Set<string>();
       for (const signal of batch.signals) {
         const result = this.statements.insertSignal.run(signal.paperId, signal.source, signal.kind, signal.observedAt, signal.value);
@@ -161,6 +168,7 @@ function toDoc(paper: Paper): string {
   return JSON.stringify(doc);
 }
 
-function fromDoc(id: string, doc: string): Paper {
+/** A paper from its row's id and JSON doc (shared with the search adapter). */
+export function fromDoc(id: string, doc: string): Paper {
   return { id, ...(JSON.parse(doc) as StoredDoc) };
 }

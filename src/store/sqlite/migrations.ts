@@ -57,6 +57,9 @@ export const MIGRATIONS: readonly Migration[] = [
     kind TEXT NOT NULL
   );
 
+  -- Fingerprints of every record merged, so that importing the same input again skips it.
+  CREATE TABLE record_fingerprints (fp TEXT PRIMARY KEY) WITHOUT ROWID;
+
   CREATE VIRTUAL TABLE papers_fts USING fts5(
     title, authors, abstract, categories,
     content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2'

@@ -29,6 +29,8 @@ export const SQL = {
   insertAlias: `INSERT OR REPLACE INTO aliases (alias, paper_id) VALUES (?, ?)`,
   resolveAlias: `SELECT paper_id FROM aliases WHERE alias = ?`,
   insertSignal: `INSERT OR IGNORE INTO signals (paper_id, source, kind, observed_at, value) VALUES (?, ?, ?, ?, ?)`,
+  knownFingerprint: `SELECT 1 FROM record_fingerprints WHERE fp = ?`,
+  insertFingerprint: `INSERT OR IGNORE INTO record_fingerprints (fp) VALUES (?)`,
   insertChange: `INSERT INTO changes (paper_id, kind) VALUES (?, ?)`,
 
   newestActivity: `SELECT max(at) AS at FROM (SELECT max(observed_at) AS at FROM signals UNION ALL SELECT max(featured_at) FROM papers)`,

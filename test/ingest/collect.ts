@@ -1,0 +1,19 @@
+import { fileURLToPath } from 'node:url';
+import type { RecordError, SourceRecord } from '../../src/catalog/paper.js';
+import type { Source } from '../../src/ingest/source.js';
+
+/** The absolute path of a file or folder under `test/fixtures/`. */
+export function fixture(path: string): string {
+  return fileURLToPath(new URL(`../fixtures/${path}`, import.meta.url));
+}
+
+/** Drains a source into its records and its errors, each in the order the source gave them. */
+export async function collect(source: Source): Promise<{ records: SourceRecord[]; errors: RecordError[] }> {
+  const records: SourceRecord[] = [];
+  const errors: RecordError[] = [];
+  for await (const item of source) {
+    if ('record' in item) records.push(item.record);
+    else errors.push(item.error);
+  }
+  return { records, errors };
+}
