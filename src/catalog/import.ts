@@ -36,6 +36,12 @@ export async function importSource(store: CatalogStore, source: Source, options:
   const run = async () => {
     let pending: SourceRecord[] = [];
     for await (const item of source) {
+      if ('checkpoint' in item) {
+        await writer.write(pending);
+        pending = [];
+        await item.checkpoint();
+        continue;
+      }
       counts.read += 1;
       if ('error' in item) {
         if (options.strict) throw new PaperfeedError('bad_input', `${item.error.ref}: ${item.error.reason}`, { ref: item.error.ref });

@@ -1,10 +1,11 @@
 import { PaperfeedError, exitCodeOf } from '../errors.js';
 import { parseCommandArgs, type Command, type Io } from './command.js';
+import { harvestCommand } from './harvest.js';
 import { importCommand } from './import.js';
 import { serveCommand } from './serve.js';
 import { statsCommand } from './stats.js';
 
-const COMMANDS: readonly Command[] = [importCommand, serveCommand, statsCommand];
+const COMMANDS: readonly Command[] = [importCommand, harvestCommand, serveCommand, statsCommand];
 
 const USAGE = `usage: paperfeed <command> [options]
 

@@ -1,8 +1,12 @@
 import type { RecordError, SourceRecord } from '../catalog/paper.js';
 import type { ReadProgress } from './files.js';
 
-/** What a source yields: a record, or a bad record with where and why. */
-export type SourceItem = { record: SourceRecord } | { error: RecordError };
+/**
+ * What a source yields: a record, a bad record with where and why, or a checkpoint — where a
+ * resumable source (the OAI-PMH harvester) stands, to be saved only once every record yielded
+ * before it is written, so a run killed at any moment resumes without losing a record.
+ */
+export type SourceItem = { record: SourceRecord } | { error: RecordError } | { checkpoint: () => Promise<void> };
 
 /**
  * A source turns bytes into records, streaming, in constant memory. It touches no database.
