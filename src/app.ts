@@ -1,5 +1,6 @@
 import type { AppConfig } from './config.js';
 import { openSqlite } from './store/sqlite/database.js';
+import { FulltextIndexer, fulltextFileOf } from './store/sqlite/fulltext.js';
 import { SqliteCatalogStore } from './store/sqlite/catalog-store.js';
 import { SqliteTrendingStore } from './store/sqlite/trending-store.js';
 
@@ -17,11 +18,15 @@ export interface App {
  */
 export function createApp(config: AppConfig): App {
   const db = openSqlite(config.dbFile);
-  const store = new SqliteCatalogStore(db);
+  const fulltext = new FulltextIndexer(config.dbFile, fulltextFileOf(config.dbFile));
+  const store = new SqliteCatalogStore(db, fulltext);
   return {
     config,
     store,
     trendingStore: new SqliteTrendingStore(db),
-    close: () => db.close(),
+    close: () => {
+      fulltext.close();
+      db.close();
+    },
   };
 }

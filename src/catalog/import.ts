@@ -62,6 +62,7 @@ export async function importSource(store: CatalogStore, source: Source, options:
 
   if (options.strict) await store.transaction(run);
   else await run();
+  await store.settle();
   return counts;
 }
 

@@ -32,13 +32,13 @@ export function mergeRecord(existing: Paper | undefined, record: SourceRecord): 
     ...base,
     provenance: { ...base.provenance },
     versions: base.versions.slice(),
-    sources: base.sources.slice(),
   };
 
   const inferred = inferNewVersion(existing, record);
   const recordVersion = record.version ?? inferred?.version;
-  for (const version of record.versions ?? []) addVersion(next.versions, version);
-  if (inferred) addVersion(next.versions, inferred);
+  let changed = false;
+  for (const version of record.versions ?? []) changed = addVersion(next.versions, version) || changed;
+  if (inferred) changed = addVersion(next.versions, inferred) || changed;
   if (!existing && next.versions.length === 0) {
     addVersion(next.versions, { version: 1, date: record.observedAt, inferred: true });
   }
@@ -58,17 +58,22 @@ export function mergeRecord(existing: Paper | undefined, record: SourceRecord): 
     if (!current || !sameValue(readField(next, field), merged)) {
       writeField(next, field, merged);
       next.provenance[field] = origin;
+      changed = true;
     }
   }
 
-  if (record.featuredAt && (!next.featuredAt || record.featuredAt < next.featuredAt)) next.featuredAt = record.featuredAt;
+  if (record.featuredAt && (!next.featuredAt || record.featuredAt < next.featuredAt)) {
+    next.featuredAt = record.featuredAt;
+    changed = true;
+  }
   next.sources = sight(next.sources, record);
+  changed ||= next.sources !== base.sources;
   next.versions.sort((a, b) => a.version - b.version);
   next.published = next.versions[0]?.date ?? record.observedAt;
   next.updated = next.versions.at(-1)?.date ?? next.published;
 
   if (!existing) return { paper: next, change: 'added' };
-  return { paper: next, change: samePaper(existing, next) ? 'unchanged' : 'updated' };
+  return changed ? { paper: next, change: 'updated' } : { paper: existing, change: 'unchanged' };
 }
 
 /**
@@ -123,10 +128,18 @@ function inferNewVersion(existing: Paper | undefined, record: SourceRecord): Ver
   return { version: (latest?.version ?? 0) + 1, date: record.observedAt, inferred: true };
 }
 
-function addVersion(versions: Version[], version: Version): void {
+/** Adds a version, or replaces an inferred one with a reported one; true when it changed anything. */
+function addVersion(versions: Version[], version: Version): boolean {
   const index = versions.findIndex((v) => v.version === version.version);
-  if (index < 0) versions.push(version);
-  else if (versions[index]!.inferred && !version.inferred) versions[index] = version;
+  if (index < 0) {
+    versions.push(version);
+    return true;
+  }
+  if (versions[index]!.inferred && !version.inferred) {
+    versions[index] = version;
+    return true;
+  }
+  return false;
 }
 
 /** Positive when the incoming value should replace the current one, negative when not, 0 for a tie. */
@@ -165,8 +178,4 @@ function isEmpty(value: PaperFields[FieldName]): boolean {
 
 function sameValue(a: unknown, b: unknown): boolean {
   return a === b || JSON.stringify(a) === JSON.stringify(b);
-}
-
-function samePaper(a: Paper, b: Paper): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }

@@ -28,6 +28,8 @@ export interface CatalogStore {
    * written inside it do not commit on their own.
    */
   transaction<T>(work: () => Promise<T>): Promise<T>;
+  /** Resolves once derived indexes (full text) have caught up with everything written so far. */
+  settle(): Promise<void>;
   countPapers(): Promise<number>;
   stats(): Promise<CatalogStats>;
   /** How many papers are known only from listings, by content id. */

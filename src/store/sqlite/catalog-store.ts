@@ -1,6 +1,7 @@
 import type { CatalogBatch, CatalogStats, CatalogStore, StateStore } from '../../catalog/store.js';
 import { titleKey, type Paper } from '../../catalog/paper.js';
 import type { SqliteDatabase } from './database.js';
+import type { FulltextIndexer } from './fulltext.js';
 import { SQL } from './sql.js';
 
 type StoredDoc = Omit<Paper, 'id'>;
@@ -10,7 +11,10 @@ export class SqliteCatalogStore implements CatalogStore, StateStore {
   private readonly statements;
   private transactionDepth = 0;
 
-  constructor(private readonly db: SqliteDatabase) {
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly fulltext: FulltextIndexer,
+  ) {
     const prepare = (sql: string) => db.prepare(sql);
     this.statements = {
       getState: prepare(SQL.getState),
@@ -26,8 +30,6 @@ export class SqliteCatalogStore implements CatalogStore, StateStore {
       deletePaper: prepare(SQL.deletePaper),
       deleteCategories: prepare(SQL.deleteCategories),
       insertCategory: prepare(SQL.insertCategory),
-      insertFts: prepare(SQL.insertFts),
-      deleteFts: prepare(SQL.deleteFts),
       insertAlias: prepare(SQL.insertAlias),
       resolveAlias: prepare(SQL.resolveAlias),
       insertSignal: prepare(SQL.insertSignal),
@@ -85,8 +87,12 @@ export class SqliteCatalogStore implements CatalogStore, StateStore {
     return (this.statements.resolveAlias.get(id) as { paper_id: string } | undefined)?.paper_id;
   }
 
+  async settle(): Promise<void> {
+    await this.fulltext.settle();
+  }
+
   async writeBatch(batch: CatalogBatch): Promise<Set<string>> {
-    return this.inTransaction(() => {
+    const signalled = this.inTransaction(() => {
       for (const { id, into } of batch.absorbed) this.removePaper(id, into);
       for (const paper of batch.papers) this.upsertPaper(paper);
       for (const fp of batch.fingerprints) this.statements.insertFingerprint.run(fp);
@@ -97,6 +103,8 @@ export class SqliteCatalogStore implements CatalogStore, StateStore {
       }
       return signalled;
     });
+    if (this.transactionDepth === 0) this.fulltext.poke();
+    return signalled;
   }
 
   async transaction<T>(work: () => Promise<T>): Promise<T> {
@@ -105,6 +113,7 @@ export class SqliteCatalogStore implements CatalogStore, StateStore {
     try {
       const result = await work();
       this.db.exec('COMMIT');
+      this.fulltext.poke();
       return result;
     } catch (error) {
       this.db.exec('ROLLBACK');
@@ -135,31 +144,22 @@ export class SqliteCatalogStore implements CatalogStore, StateStore {
     if (existing) {
       rowid = existing.rowid;
       this.statements.updatePaper.run({ ...row, rowid });
-      this.statements.deleteFts.run(rowid);
       this.statements.deleteCategories.run(rowid);
     } else {
       rowid = Number(this.statements.insertPaper.run(row).lastInsertRowid);
     }
     for (const category of paper.categories) this.statements.insertCategory.run(category, rowid);
-    this.statements.insertFts.run(
-      rowid,
-      paper.title,
-      paper.authors.map((author) => author.name).join(', '),
-      paper.abstract,
-      paper.categories.join(' '),
-    );
     for (const alias of paper.aliases ?? []) this.statements.insertAlias.run(alias, paper.id);
-    this.statements.insertChange.run(paper.id, existing ? 'updated' : 'added');
+    this.statements.insertChange.run(paper.id, rowid, existing ? 'updated' : 'added');
   }
 
   private removePaper(id: string, into: string): void {
     const existing = this.statements.paperById.get(id) as { rowid: number } | undefined;
     if (!existing) return;
-    this.statements.deleteFts.run(existing.rowid);
     this.statements.deleteCategories.run(existing.rowid);
     this.statements.deletePaper.run(existing.rowid);
     this.statements.insertAlias.run(id, into);
-    this.statements.insertChange.run(id, 'merged');
+    this.statements.insertChange.run(id, existing.rowid, 'merged');
   }
 }
 

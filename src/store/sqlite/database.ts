@@ -2,16 +2,18 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PaperfeedError } from '../../errors.js';
+import { fulltextFileOf, prepareFulltextFile } from './fulltext.js';
 import { MIGRATIONS } from './migrations.js';
 
 export type SqliteDatabase = Database.Database;
 
 /**
  * Opens (creating if needed) a SQLite database file in WAL mode and brings its schema up to
- * date. The folder is created too, so `--db data/x.db` works on a fresh clone.
+ * date, with the full-text database beside it attached as `fulltext`. The folder is created too,
+ * so `--db data/x.db` works on a fresh clone.
  */
 export function openSqlite(file: string): SqliteDatabase {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  mkdirSync(dirname(file), { recursive: true });
   let db: SqliteDatabase;
   try {
     db = new Database(file);
@@ -21,10 +23,13 @@ export function openSqlite(file: string): SqliteDatabase {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
-  db.pragma('cache_size = -131072');
+  db.pragma('cache_size = -32768');
   db.pragma('temp_store = MEMORY');
   db.pragma('foreign_keys = ON');
   migrate(db);
+  const fulltextFile = fulltextFileOf(file);
+  prepareFulltextFile(fulltextFile);
+  db.prepare('ATTACH DATABASE ? AS fulltext').run(fulltextFile);
   return db;
 }
 

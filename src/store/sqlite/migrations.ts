@@ -54,16 +54,13 @@ export const MIGRATIONS: readonly Migration[] = [
   CREATE TABLE changes (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     paper_id TEXT NOT NULL,
+    paper_rowid INTEGER NOT NULL,
     kind TEXT NOT NULL
   );
 
   -- Fingerprints of every record merged, so that importing the same input again skips it.
   CREATE TABLE record_fingerprints (fp TEXT PRIMARY KEY) WITHOUT ROWID;
 
-  CREATE VIRTUAL TABLE papers_fts USING fts5(
-    title, authors, abstract, categories,
-    content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2'
-  );
   `,
   },
   {

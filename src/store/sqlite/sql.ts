@@ -24,14 +24,12 @@ export const SQL = {
   deletePaper: `DELETE FROM papers WHERE rowid = ?`,
   deleteCategories: `DELETE FROM paper_categories WHERE paper_rowid = ?`,
   insertCategory: `INSERT OR IGNORE INTO paper_categories (category, paper_rowid) VALUES (?, ?)`,
-  insertFts: `INSERT INTO papers_fts (rowid, title, authors, abstract, categories) VALUES (?, ?, ?, ?, ?)`,
-  deleteFts: `DELETE FROM papers_fts WHERE rowid = ?`,
   insertAlias: `INSERT OR REPLACE INTO aliases (alias, paper_id) VALUES (?, ?)`,
   resolveAlias: `SELECT paper_id FROM aliases WHERE alias = ?`,
   insertSignal: `INSERT OR IGNORE INTO signals (paper_id, source, kind, observed_at, value) VALUES (?, ?, ?, ?, ?)`,
   knownFingerprint: `SELECT 1 FROM record_fingerprints WHERE fp = ?`,
   insertFingerprint: `INSERT OR IGNORE INTO record_fingerprints (fp) VALUES (?)`,
-  insertChange: `INSERT INTO changes (paper_id, kind) VALUES (?, ?)`,
+  insertChange: `INSERT INTO changes (paper_id, paper_rowid, kind) VALUES (?, ?, ?)`,
 
   newestActivity: `SELECT max(at) AS at FROM (SELECT max(observed_at) AS at FROM signals UNION ALL SELECT max(featured_at) FROM papers)`,
   // Papers with upvote observations inside (start, end], with their latest count by the end and
@@ -48,4 +46,32 @@ export const SQL = {
       coalesce((SELECT value FROM signals s WHERE s.paper_id = a.paper_id AND s.kind = 'upvotes'
                 AND s.observed_at <= @start ORDER BY s.observed_at DESC LIMIT 1), 0) AS externalBefore
     FROM active a JOIN papers p ON p.id = a.paper_id`,
+} as const;
+
+/**
+ * The full-text index lives in its own database file beside the catalog's, written by a worker
+ * thread that follows the `changes` table (see fulltext.ts). The catalog connection attaches it
+ * as `fulltext` for queries.
+ */
+export const FULLTEXT_SCHEMA = `
+  CREATE VIRTUAL TABLE IF NOT EXISTS papers_fts USING fts5(
+    title, authors, abstract, categories,
+    content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2'
+  );
+  CREATE TABLE IF NOT EXISTS fulltext_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+`;
+
+/** The indexer's statements; it runs on the fulltext database with the catalog attached as `catalog`. */
+export const FULLTEXT_SQL = {
+  appliedSeq: `SELECT value FROM fulltext_state WHERE key = 'applied_seq'`,
+  setAppliedSeq: `INSERT INTO fulltext_state (key, value) VALUES ('applied_seq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+  lastSeq: `SELECT coalesce(max(seq), 0) FROM catalog.changes`,
+  // The papers changed in (from, to], each once, with their current text (none if deleted).
+  changedPapers: `
+    SELECT c.paper_rowid AS rowid, p.doc AS doc
+    FROM (SELECT DISTINCT paper_rowid FROM catalog.changes WHERE seq > ? AND seq <= ?) c
+    LEFT JOIN catalog.papers p ON p.rowid = c.paper_rowid`,
+  batchEnd: `SELECT max(seq) FROM (SELECT seq FROM catalog.changes WHERE seq > ? ORDER BY seq LIMIT ?)`,
+  deleteRow: `DELETE FROM papers_fts WHERE rowid = ?`,
+  insertRow: `INSERT INTO papers_fts (rowid, title, authors, abstract, categories) VALUES (?, ?, ?, ?, ?)`,
 } as const;

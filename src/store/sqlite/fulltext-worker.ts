@@ -1,0 +1,61 @@
+/**
+ * The full-text indexer's thread (see fulltext.ts): applies committed catalog changes to the
+ * full-text index, a batch per transaction, recording the last change applied in the same
+ * transaction so it resumes exactly where it stopped.
+ */
+import Database from 'better-sqlite3';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Paper } from '../../catalog/paper.js';
+import { FULLTEXT_SQL } from './sql.js';
+
+const BATCH = 2000;
+const POLL_MS = 1000;
+
+const { catalogFile, fulltextFile } = workerData as { catalogFile: string; fulltextFile: string };
+const db = new Database(fulltextFile);
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = NORMAL');
+db.pragma('busy_timeout = 10000');
+db.prepare('ATTACH DATABASE ? AS catalog').run(catalogFile);
+const sql = Object.fromEntries(Object.entries(FULLTEXT_SQL).map(([name, text]) => [name, db.prepare(text)])) as Record<keyof typeof FULLTEXT_SQL, Database.Statement>;
+
+const applyBatch = db.transaction((from: number, to: number) => {
+  for (const { rowid, doc } of sql.changedPapers.all(from, to) as { rowid: number; doc: string | null }[]) {
+    sql.deleteRow.run(rowid);
+    if (doc === null) continue;
+    const paper = JSON.parse(doc) as Omit<Paper, 'id'>;
+    sql.insertRow.run(rowid, paper.title, paper.authors.map((author) => author.name).join(', '), paper.abstract, paper.categories.join(' '));
+  }
+  sql.setAppliedSeq.run(to);
+});
+
+/** Indexes every change committed so far. */
+function catchUp(): void {
+  for (;;) {
+    const applied = (sql.appliedSeq.pluck().get() as number | undefined) ?? 0;
+    const end = sql.batchEnd.pluck().get(applied, BATCH) as number | null;
+    if (end === null) return;
+    applyBatch(applied, end);
+  }
+}
+
+function run(): void {
+  try {
+    catchUp();
+  } catch (error) {
+    // A busy database or a catalog mid-migration: the next poke or poll tries again.
+    if (!(error instanceof Database.SqliteError)) throw error;
+  }
+}
+
+parentPort!.on('message', (message: { type: 'poke' } | { type: 'settle'; id: number }) => {
+  if (message.type === 'poke') return run();
+  try {
+    catchUp();
+    parentPort!.postMessage({ settled: message.id });
+  } catch (error) {
+    parentPort!.postMessage({ failed: message.id, message: (error as Error).message });
+  }
+});
+setInterval(run, POLL_MS);
+run();
