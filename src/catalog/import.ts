@@ -30,7 +30,7 @@ export interface ImportOptions {
  */
 export async function importSource(store: CatalogStore, source: Source, options: ImportOptions = {}): Promise<ImportCounts> {
   const counts: ImportCounts = { read: 0, added: 0, updated: 0, unchanged: 0, skipped: 0 };
-  const batchSize = options.batchSize ?? 2000;
+  const batchSize = options.batchSize ?? 500;
   const writer = new BatchWriter(store, counts, (await store.countContentPapers()) > 0);
 
   const run = async () => {
