@@ -3,12 +3,18 @@ import { openSqlite } from './store/sqlite/database.js';
 import { FulltextIndexer, fulltextFileOf } from './store/sqlite/fulltext.js';
 import { SqliteCatalogStore } from './store/sqlite/catalog-store.js';
 import { SqliteTrendingStore } from './store/sqlite/trending-store.js';
+import { SqliteSearchStore } from './store/sqlite/search-store.js';
+import { createSearch, type Search } from './search/service.js';
+import { trending } from './trending/trending.js';
 
 /** The wired application: what the CLI, the web server and the tests work with. */
 export interface App {
   config: AppConfig;
   store: SqliteCatalogStore;
   trendingStore: SqliteTrendingStore;
+  searchStore: SqliteSearchStore;
+  /** Keyword, semantic and hybrid search, and similar papers (src/search/types.ts). */
+  search: Search;
   close(): void;
 }
 
@@ -16,14 +22,21 @@ export interface App {
  * The composition root: opens the store and wires the subsystems around it. The CLI and the
  * tests both call it, so they exercise the same wiring.
  */
-export function createApp(config: AppConfig): App {
+export function createApp(config: AppConfig, now: () => Date = () => new Date()): App {
   const db = openSqlite(config.dbFile);
   const fulltext = new FulltextIndexer(config.dbFile, fulltextFileOf(config.dbFile));
   const store = new SqliteCatalogStore(db, fulltext);
+  const trendingStore = new SqliteTrendingStore(db);
+  const searchStore = new SqliteSearchStore(db);
+  // Search sorts by the past week's trending scores.
+  const trendingScores = async () => new Map((await trending(trendingStore, 'week', now(), 100_000)).items.map((item) => [item.paperId, item.score]));
+  const search = createSearch({ store: searchStore, embeddings: searchStore, trendingScores });
   return {
     config,
     store,
-    trendingStore: new SqliteTrendingStore(db),
+    trendingStore,
+    searchStore,
+    search,
     close: () => {
       fulltext.close();
       db.close();

@@ -1,3 +1,5 @@
+import { SEARCH_1 } from './search-sql.js';
+
 /** One named schema change. */
 export interface Migration {
   name: string;
@@ -67,4 +69,5 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'trending-1',
     sql: `CREATE INDEX signals_by_time ON signals (kind, observed_at);`,
   },
+  { name: 'search-1', sql: SEARCH_1 },
 ];

@@ -56,7 +56,7 @@ export const SQL = {
 export const FULLTEXT_SCHEMA = `
   CREATE VIRTUAL TABLE IF NOT EXISTS papers_fts USING fts5(
     title, authors, abstract, categories,
-    content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2'
+    content='', contentless_delete=1, tokenize='porter unicode61 remove_diacritics 2'
   );
   CREATE TABLE IF NOT EXISTS fulltext_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 `;

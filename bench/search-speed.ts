@@ -1,0 +1,90 @@
+/**
+ * Search latency on a real catalog: p50/p99 per engine and mode, with 1 and 16 concurrent
+ * clients, and the ANN index's recall@10 against the exact scan.
+ *
+ *   npm run bench:search -- <daily-jsonl-dir>       imports into a temporary catalog first
+ *   npm run bench:search -- --db <paperfeed.db>      uses an existing catalog (embedded or not)
+ *
+ * One JSON line per figure: {"engine","papers","mode","clients","p50_ms","p99_ms","recall_at_10"}.
+ */
+import MiniSearch from 'minisearch';
+import { parseArgs } from 'node:util';
+import { createApp } from '../src/app.js';
+import { paperText } from '../src/search/embedder.js';
+import { embedMissing, loadLsaEmbedder, trainCatalogModel } from '../src/search/embeddings.js';
+import { embedLsa } from '../src/search/lsa.js';
+import { parseQuery, toFts } from '../src/search/query.js';
+import type { SearchMode } from '../src/search/types.js';
+import { buildVectorIndex } from '../src/search/vectors.js';
+import { emit, importDaily, tempCatalog } from './support.js';
+
+/** Queries of the kinds people type: topics, phrases, prefixes, exclusions, broad single words. */
+const QUERIES = [
+  'large language models', 'block diffusion', '"diffusion models"', 'quantiz*', 'reinforcement learning from human feedback',
+  'vision transformer -video', 'graph neural networks', 'retrieval augmented generation', 'speculative decoding', 'learning',
+  'mixture of experts', 'protein structure prediction', 'federated learning privacy', 'ti:benchmark', 'au:wang',
+  'chain of thought reasoning', 'autonomous driving', 'text to image', 'kv cache compression', 'robot manipulation',
+];
+
+const { positionals, values } = parseArgs({ allowPositionals: true, options: { db: { type: 'string' }, rounds: { type: 'string' } } });
+const app = values.db ? { ...createApp({ dbFile: values.db, port: 0 }), cleanup: () => undefined } : tempCatalog();
+try {
+  if (!values.db) {
+    if (!positionals[0]) throw new Error('usage: bench:search -- <daily-jsonl-dir> | --db <file>');
+    await importDaily(app, positionals[0]);
+  }
+  const papers = await app.store.countPapers();
+  let embedder = await loadLsaEmbedder(app.searchStore);
+  if (!embedder) embedder = await trainCatalogModel(app.searchStore, new Date());
+  await embedMissing(app.searchStore, embedder);
+  const rounds = Number(values.rounds ?? 5);
+
+  const measure = async (engine: string, mode: string, run: (query: string) => Promise<unknown> | unknown) => {
+    for (const clients of [1, 16]) {
+      const times: number[] = [];
+      const work = Array.from({ length: rounds }, () => QUERIES).flat();
+      const worker = async () => {
+        for (let query = work.pop(); query !== undefined; query = work.pop()) {
+          const started = performance.now();
+          await run(query);
+          times.push(performance.now() - started);
+        }
+      };
+      await Promise.all(Array.from({ length: clients }, worker));
+      times.sort((a, b) => a - b);
+      const pick = (q: number) => Math.round(times[Math.min(times.length - 1, Math.floor(q * times.length))]! * 100) / 100;
+      emit({ engine, papers, mode, clients, p50_ms: pick(0.5), p99_ms: pick(0.99), recall_at_10: null });
+    }
+  };
+
+  await app.search.search({ text: 'warm up', mode: 'hybrid' });
+  for (const mode of ['keyword', 'semantic', 'hybrid'] as SearchMode[]) {
+    await measure('paperfeed', mode, (text) => app.search.search({ text, mode, limit: 10 }));
+  }
+  await measure('fts5-bm25-raw', 'keyword', (text) => {
+    const node = parseQuery(text);
+    return app.searchStore.keywordSearch({ match: node && toFts(node), filters: {}, order: 'relevance', limit: 10, offset: 0 });
+  });
+
+  const { rowids, vectors, dims } = await app.searchStore.embeddings(embedder.id);
+  const started = performance.now();
+  const hnsw = buildVectorIndex(rowids, vectors, dims, 'hnsw');
+  const buildSeconds = (performance.now() - started) / 1000;
+  const exact = buildVectorIndex(rowids, vectors, dims, 'exact');
+  let overlap = 0;
+  for (const text of QUERIES) {
+    const query = embedLsa(embedder.model, text);
+    const found = new Set(hnsw.search(query, 10).map((m) => m.key));
+    overlap += exact.search(query, 10).filter((m) => found.has(m.key)).length;
+  }
+  await measure('usearch-hnsw', 'semantic-ann-only', (text) => hnsw.search(embedLsa(embedder!.model, text), 10));
+  await measure('exact-scan', 'semantic-ann-only', (text) => exact.search(embedLsa(embedder!.model, text), 10));
+  emit({ engine: 'usearch-hnsw', papers, mode: 'semantic', clients: 1, p50_ms: null, p99_ms: null, recall_at_10: overlap / (10 * QUERIES.length), build_s: Math.round(buildSeconds * 10) / 10 });
+
+  const mini = new MiniSearch<{ id: number; title: string; text: string }>({ fields: ['title', 'text'], searchOptions: { boost: { title: 2 }, prefix: false } });
+  const docs = await app.searchStore.papersByRowids(rowids);
+  mini.addAll([...docs].map(([rowid, paper]) => ({ id: rowid, title: paper.title, text: paperText(paper) })));
+  await measure('minisearch', 'keyword', (text) => mini.search(text.replace(/["*-]|\b\w+:/g, ' ')).slice(0, 10));
+} finally {
+  app.cleanup();
+}

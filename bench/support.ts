@@ -1,0 +1,62 @@
+/** Shared helpers of the bench and eval scripts: temporary catalogs, papers, metrics, output. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp, type App } from '../src/app.js';
+import type { Paper } from '../src/catalog/paper.js';
+import { importSource } from '../src/catalog/import.js';
+import { openFileSource } from '../src/ingest/formats.js';
+
+/** A real app on a fresh SQLite file in a temporary folder, removed by `cleanup`. */
+export function tempCatalog(): App & { cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'paperfeed-bench-'));
+  const app = createApp({ dbFile: join(dir, 'paperfeed.db'), port: 0 });
+  return { ...app, cleanup: () => { app.close(); rmSync(dir, { recursive: true, force: true }); } };
+}
+
+/** A paper for a test collection that has no arXiv record. */
+export function collectionPaper(fields: { id: string; title: string; abstract: string; authors?: string[]; published?: string }): Paper {
+  const published = fields.published ?? '2000-01-01T00:00:00.000Z';
+  return {
+    id: fields.id, title: fields.title, abstract: fields.abstract, authors: (fields.authors ?? []).map((name) => ({ name })),
+    categories: [], withdrawn: false, versions: [], published, updated: published, provenance: {}, sources: [],
+  };
+}
+
+/** Writes papers in batches. */
+export async function writePapers(app: App, papers: readonly Paper[]): Promise<void> {
+  for (let i = 0; i < papers.length; i += 2000) await app.store.writeBatch({ papers: papers.slice(i, i + 2000), absorbed: [], signals: [], fingerprints: [] });
+}
+
+/** Imports a folder of daily listings (`daily-jsonl`). */
+export async function importDaily(app: App, dir: string): Promise<number> {
+  const { files, open } = await openFileSource('daily-jsonl', [dir]);
+  return (await importSource(app.store, open(files))).added;
+}
+
+/** Average precision of a ranking given the relevant ids. */
+export function averagePrecision(ranking: readonly string[], relevant: ReadonlySet<string>): number {
+  if (relevant.size === 0) return 0;
+  let hits = 0;
+  let sum = 0;
+  ranking.forEach((id, i) => {
+    if (relevant.has(id)) { hits += 1; sum += hits / (i + 1); }
+  });
+  return sum / relevant.size;
+}
+
+/**
+ * NDCG at k with graded gains and the discount 1/log2(max(2, rank)): ranks 1 and 2 weigh 1, rank
+ * 3 weighs 1/log2(3), and so on.
+ */
+export function ndcg(ranking: readonly string[], grades: ReadonlyMap<string, number>, k: number): number {
+  const dcg = (gains: number[]) => gains.slice(0, k).reduce((sum, gain, i) => sum + gain / Math.log2(Math.max(2, i + 1)), 0);
+  const ideal = dcg([...grades.values()].sort((a, b) => b - a));
+  return ideal > 0 ? dcg(ranking.map((id) => grades.get(id) ?? 0)) / ideal : 0;
+}
+
+export const mean = (values: readonly number[]) => values.reduce((sum, x) => sum + x, 0) / Math.max(1, values.length);
+export const round4 = (value: number) => Math.round(value * 1e4) / 1e4;
+
+/** Prints one JSON line (a figure). */
+export const emit = (figure: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(figure)}\n`);

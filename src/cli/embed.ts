@@ -1,0 +1,50 @@
+import { createApp } from '../app.js';
+import { resolveConfig } from '../config.js';
+import { LSA_FAMILY, TRAINING_SAMPLE, embedMissing, loadLsaEmbedder, trainCatalogModel } from '../search/embeddings.js';
+import { intOption, stringOption, type Command } from './command.js';
+
+/** Retrain when the catalog has grown to this multiple of the papers the model was trained on. */
+const RETRAIN_GROWTH = 2;
+
+export const embedCommand: Command = {
+  name: 'embed',
+  summary: 'compute the embeddings semantic search and similar papers use',
+  usage: `usage: paperfeed embed [--retrain] [--batch N] [--json]
+
+Trains the offline LSA model on the catalog when there is none (or with --retrain, or when the
+catalog has doubled since), then embeds every paper without a vector, one committed batch at a
+time: an interrupted run resumes where it stopped, and papers added later are picked up.
+
+  --retrain  train a new model (its vectors replace the old ones when complete)
+  --batch    papers per batch (default 500)
+  --json     print {"model":..,"embedded":..,"remaining":..} on the last line`,
+  options: { retrain: { type: 'boolean' }, batch: { type: 'string' }, json: { type: 'boolean' } },
+  async run(parsed, io) {
+    const app = createApp(resolveConfig({ db: stringOption(parsed, 'db') }));
+    try {
+      const batchSize = intOption(parsed, 'batch', 500, [1, 100_000]);
+      const stored = await app.searchStore.latestModel(LSA_FAMILY);
+      const grown = stored ? (await app.store.countPapers()) >= RETRAIN_GROWTH * Math.max(stored.papers, 1) && stored.papers < TRAINING_SAMPLE : false;
+      let embedder = await loadLsaEmbedder(app.searchStore);
+      if (!embedder || parsed.values.retrain === true || grown) {
+        const started = Date.now();
+        embedder = await trainCatalogModel(app.searchStore, new Date());
+        io.err(`trained ${embedder.id} (${embedder.model.terms.length} terms) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      }
+      let lastLog = 0;
+      const result = await embedMissing(app.searchStore, embedder, {
+        batchSize,
+        onProgress: ({ done, total }) => {
+          if (io.isTty) process.stderr.write(`\rembedded ${done}/${total}\x1b[K`);
+          else if (Date.now() - lastLog > 5000) { lastLog = Date.now(); io.err(`progress: embedded ${done}/${total}`); }
+        },
+      });
+      if (io.isTty) process.stderr.write('\n');
+      const summary = { model: embedder.id, embedded: result.embedded, remaining: result.remaining };
+      io.out(parsed.values.json ? JSON.stringify(summary) : `${summary.model}: embedded ${summary.embedded}, ${summary.remaining} remaining`);
+      return 0;
+    } finally {
+      app.close();
+    }
+  },
+};

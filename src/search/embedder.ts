@@ -1,0 +1,53 @@
+/**
+ * The Embedder port and its providers: LSA trained on the catalog (the offline default), and
+ * sentence-transformers models in ONNX from a local folder through @huggingface/transformers.
+ */
+import { PaperfeedError } from '../errors.js';
+import { embedLsa, type LsaModel } from './lsa.js';
+
+/** Turns texts into unit-length vectors. `id` tags stored vectors, so models never mix. */
+export interface Embedder {
+  readonly id: string;
+  readonly dims: number;
+  embed(texts: readonly string[]): Promise<Float32Array[]>;
+}
+
+/** The text of a paper that embeddings see. */
+export const paperText = (paper: { title: string; abstract: string }) => `${paper.title}. ${paper.abstract}`;
+
+/** An embedder over a trained LSA model. */
+export function lsaEmbedder(id: string, model: LsaModel): Embedder & { model: LsaModel } {
+  return { id, dims: model.dims, model, embed: async (texts) => texts.map((text) => embedLsa(model, text)) };
+}
+
+/**
+ * An embedder over a local sentence-transformers model in ONNX (`<modelPath>/<name>/` with
+ * `config.json`, `tokenizer.json` and `onnx/model.onnx`): mean pooling, L2-normalised. Nothing
+ * is downloaded; a missing folder is a usage error naming it.
+ *
+ * @example const embedder = await onnxEmbedder('/models', 'all-MiniLM-L6-v2')
+ */
+export async function onnxEmbedder(modelPath: string, name: string): Promise<Embedder> {
+  const { env, pipeline } = await import('@huggingface/transformers');
+  env.allowRemoteModels = false;
+  env.allowLocalModels = true;
+  env.localModelPath = modelPath;
+  let extract;
+  try {
+    extract = await pipeline('feature-extraction', name, { dtype: 'fp32' });
+  } catch (error) {
+    throw new PaperfeedError('usage', `${modelPath}/${name}: cannot load the ONNX model: ${(error as Error).message}`);
+  }
+  const probe = await extract('probe', { pooling: 'mean', normalize: true });
+  const dims = probe.dims.at(-1) ?? 0;
+  return {
+    id: `onnx:${name}`,
+    dims,
+    async embed(texts) {
+      if (texts.length === 0) return [];
+      const output = await extract([...texts], { pooling: 'mean', normalize: true });
+      const data = output.data as Float32Array;
+      return texts.map((_, i) => data.slice(i * dims, (i + 1) * dims));
+    },
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * Training the catalog's LSA model and keeping every paper's vector current: batches of papers
+ * without a vector of the current model are embedded and committed one batch at a time, so an
+ * interrupted run resumes where it stopped, and papers added or edited later are picked up by
+ * the next run.
+ */
+import { paperText, lsaEmbedder, type Embedder } from './embedder.js';
+import { deserializeLsa, serializeLsa, trainLsa, type LsaModel, type LsaOptions } from './lsa.js';
+import type { EmbeddingStore } from './store.js';
+
+/** Model ids of the LSA family start with this. */
+export const LSA_FAMILY = 'lsa-';
+/** Papers sampled to train on: enough for a stable vocabulary, small enough to train in seconds. */
+export const TRAINING_SAMPLE = 30_000;
+
+/** The current LSA embedder, if a model was trained. */
+export async function loadLsaEmbedder(store: EmbeddingStore): Promise<(Embedder & { model: LsaModel }) | undefined> {
+  const stored = await store.latestModel(LSA_FAMILY);
+  return stored && lsaEmbedder(stored.id, deserializeLsa(stored.data));
+}
+
+/** Trains a new LSA model on the catalog and stores it; the clock dates it. */
+export async function trainCatalogModel(store: EmbeddingStore, now: Date, options: LsaOptions = {}): Promise<Embedder & { model: LsaModel }> {
+  const texts = await store.trainingTexts(TRAINING_SAMPLE);
+  const model = trainLsa(texts, options);
+  const id = `${LSA_FAMILY}${model.dims}-${now.toISOString()}`;
+  await store.saveModel({ id, createdAt: now.toISOString(), papers: texts.length, data: serializeLsa(model) });
+  return lsaEmbedder(id, model);
+}
+
+export interface EmbedProgress {
+  done: number;
+  total: number;
+}
+
+/**
+ * Embeds every paper that lacks a vector of `embedder`, `batchSize` at a time, each batch in
+ * its own transaction. Stops early after `maxBatches` (for a bounded run). Returns how many were
+ * embedded and how many remain.
+ */
+export async function embedMissing(
+  store: EmbeddingStore,
+  embedder: Embedder,
+  options: { batchSize?: number; maxBatches?: number; onProgress?: (progress: EmbedProgress) => void } = {},
+): Promise<{ embedded: number; remaining: number }> {
+  const batchSize = options.batchSize ?? 500;
+  const total = await store.countToEmbed(embedder.id);
+  let embedded = 0;
+  let after = 0;
+  for (let batch = 0; options.maxBatches === undefined || batch < options.maxBatches; batch += 1) {
+    const papers = await store.papersToEmbed(embedder.id, after, batchSize);
+    if (papers.length === 0) break;
+    const vectors = await embedder.embed(papers.map(({ paper }) => paperText(paper)));
+    await store.saveEmbeddings(embedder.id, papers.map(({ rowid }, i) => ({ rowid, vector: vectors[i]! })));
+    embedded += papers.length;
+    after = papers.at(-1)!.rowid;
+    options.onProgress?.({ done: embedded, total });
+  }
+  const remaining = await store.countToEmbed(embedder.id);
+  if (remaining === 0) await store.dropOtherEmbeddings(embedder.id, LSA_FAMILY);
+  return { embedded, remaining };
+}

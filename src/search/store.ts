@@ -1,0 +1,61 @@
+/** The store as search needs it: the full-text index, filters, and stored models and vectors. */
+import type { Paper } from '../catalog/paper.js';
+
+/** Filters checked once at the edge: dates as YYYY-MM-DD, the end day exclusive. */
+export interface StoreFilters {
+  categories?: string[];
+  from?: string;
+  toExclusive?: string;
+  hasCode?: boolean;
+}
+
+/** One page of keyword matches. `match` is an FTS5 expression built by `toFts`, never user text. */
+export interface KeywordRequest {
+  match: string | undefined;
+  filters: StoreFilters;
+  order: 'relevance' | 'date' | 'trending';
+  /** Trending scores by paper id, for `order: 'trending'`. */
+  trending?: ReadonlyMap<string, number>;
+  limit: number;
+  offset: number;
+}
+
+export interface StoredHit {
+  rowid: number;
+  paper: Paper;
+  score: number;
+}
+
+export interface SearchStore {
+  keywordSearch(request: KeywordRequest): Promise<{ total: number; hits: StoredHit[] }>;
+  /** The rowids of every paper the filters select (for filtering before semantic top-k). */
+  filteredRowids(filters: StoreFilters): Promise<number[]>;
+  papersByRowids(rowids: readonly number[]): Promise<Map<number, Paper>>;
+  rowidOf(id: string): Promise<number | undefined>;
+}
+
+/** A trained model as stored: its id, when, on how many papers, and its bytes. */
+export interface StoredModel {
+  id: string;
+  createdAt: string;
+  papers: number;
+  data: Uint8Array;
+}
+
+export interface EmbeddingStore {
+  /** The newest model whose id starts with `prefix`. */
+  latestModel(prefix: string): Promise<StoredModel | undefined>;
+  saveModel(model: StoredModel): Promise<void>;
+  /** Drops vectors of older models of the same family once a new one is complete. */
+  dropOtherEmbeddings(modelId: string, family: string): Promise<void>;
+  /** Up to `limit` papers after rowid `after` that have no vector of this model yet. */
+  papersToEmbed(modelId: string, after: number, limit: number): Promise<{ rowid: number; paper: Paper }[]>;
+  countToEmbed(modelId: string): Promise<number>;
+  /** Saves one batch of vectors atomically. */
+  saveEmbeddings(modelId: string, rows: readonly { rowid: number; vector: Float32Array }[]): Promise<void>;
+  /** Every vector of a model, in rowid order, as one matrix. */
+  embeddings(modelId: string): Promise<{ rowids: number[]; vectors: Float32Array; dims: number }>;
+  embeddingOf(modelId: string, rowid: number): Promise<Float32Array | undefined>;
+  /** Title and abstract of papers to train on: all, or an even sample of about `max`. */
+  trainingTexts(max: number): Promise<string[]>;
+}

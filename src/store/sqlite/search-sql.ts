@@ -1,0 +1,115 @@
+/**
+ * The search subsystem's SQL: its schema (migration `search-1`) and its named statements.
+ * Statements differ only in the order, which comes from the fixed set below, never from user
+ * input; user input reaches SQL only as bound parameters.
+ */
+
+/**
+ * `embeddings`: one vector per paper and model, dropped when the paper's title or abstract
+ * changes or the paper goes, so `paperfeed embed` recomputes exactly those. The full-text index
+ * itself is the catalog's (`fulltext.papers_fts`, Porter-stemmed: chosen by measurement on CACM,
+ * see docs/search.md).
+ */
+export const SEARCH_1 = `
+  CREATE TABLE search_models (id TEXT PRIMARY KEY, created_at TEXT NOT NULL, papers INTEGER NOT NULL, data BLOB NOT NULL);
+  CREATE TABLE embeddings (
+    model TEXT NOT NULL,
+    paper_rowid INTEGER NOT NULL,
+    vector BLOB NOT NULL,
+    PRIMARY KEY (model, paper_rowid)
+  ) WITHOUT ROWID;
+  CREATE INDEX embeddings_by_paper ON embeddings (paper_rowid);
+  CREATE TRIGGER embeddings_gone AFTER DELETE ON papers BEGIN
+    DELETE FROM embeddings WHERE paper_rowid = old.rowid;
+  END;
+  CREATE TRIGGER embeddings_stale AFTER UPDATE OF doc ON papers
+  WHEN json_extract(old.doc, '$.title') IS NOT json_extract(new.doc, '$.title')
+    OR json_extract(old.doc, '$.abstract') IS NOT json_extract(new.doc, '$.abstract')
+  BEGIN
+    DELETE FROM embeddings WHERE paper_rowid = old.rowid;
+  END;
+`;
+
+
+/** How matches are ordered. */
+export type KeywordOrder = 'relevance' | 'date' | 'trending';
+
+/**
+ * BM25 column weights: title, authors, abstract, categories. A title match says more about a
+ * paper than an abstract match (measured on CACM, docs/search.md).
+ */
+export const BM25_WEIGHTS = [2, 1, 1, 1] as const;
+
+/**
+ * Filters as bound parameters: `@from` and `@toExclusive` bound published, `@hasCode` 0/1, and
+ * `@categories` a JSON array of [low, high) ranges of category names (one per exact category or
+ * archive), so a paper is kept when any of its categories falls in one.
+ */
+const FILTERS = `
+  (@from IS NULL OR p.published >= @from)
+  AND (@toExclusive IS NULL OR p.published < @toExclusive)
+  AND (@hasCode = 0 OR p.has_code = 1)
+  AND (@categories IS NULL OR p.rowid IN (
+    SELECT pc.paper_rowid FROM json_each(@categories) r
+    JOIN paper_categories pc ON pc.category >= json_extract(r.value, '$[0]') AND pc.category < json_extract(r.value, '$[1]')))`;
+
+const ORDER: Record<KeywordOrder, string> = {
+  relevance: 'score DESC, p.rowid DESC',
+  date: 'p.published DESC, p.rowid DESC',
+  trending: 'coalesce(t.score, 0) DESC, score DESC, p.rowid DESC',
+};
+
+/** Keyword matches, filtered and ordered, one page of them. */
+export function matchSql(order: KeywordOrder): string {
+  return `
+    SELECT p.rowid AS rowid, p.id AS id, p.doc AS doc, -bm25(papers_fts, ${BM25_WEIGHTS.join(', ')}) AS score
+    FROM fulltext.papers_fts f JOIN papers p ON p.rowid = f.rowid
+    ${order === 'trending' ? 'LEFT JOIN temp.search_trending t ON t.paper_id = p.id' : ''}
+    WHERE papers_fts MATCH @match AND ${FILTERS}
+    ORDER BY ${ORDER[order]}
+    LIMIT @limit OFFSET @offset`;
+}
+
+/** How many papers a keyword query and filters select. */
+export const COUNT_MATCHES_SQL = `
+  SELECT count(*) AS n FROM fulltext.papers_fts f JOIN papers p ON p.rowid = f.rowid WHERE papers_fts MATCH @match AND ${FILTERS}`;
+
+/** Papers the filters select, without a query: newest first, or trending first. */
+export function listSql(order: 'date' | 'trending'): string {
+  return `
+    SELECT p.rowid AS rowid, p.id AS id, p.doc AS doc, 0 AS score
+    FROM papers p ${order === 'trending' ? 'LEFT JOIN temp.search_trending t ON t.paper_id = p.id' : ''}
+    WHERE ${FILTERS}
+    ORDER BY ${order === 'trending' ? 'coalesce(t.score, 0) DESC, ' : ''}p.published DESC, p.rowid DESC
+    LIMIT @limit OFFSET @offset`;
+}
+
+export const SEARCH_SQL = {
+  countFiltered: `SELECT count(*) AS n FROM papers p WHERE ${FILTERS}`,
+  filteredRowids: `SELECT p.rowid AS rowid FROM papers p WHERE ${FILTERS}`,
+  papersByRowids: `SELECT p.rowid AS rowid, p.id AS id, p.doc AS doc FROM json_each(@rowids) r JOIN papers p ON p.rowid = r.value`,
+  rowidOfPaper: `SELECT rowid FROM papers WHERE id = ?`,
+
+  createTrending: `CREATE TEMP TABLE IF NOT EXISTS search_trending (paper_id TEXT PRIMARY KEY, score REAL NOT NULL) WITHOUT ROWID`,
+  clearTrending: `DELETE FROM temp.search_trending`,
+  insertTrending: `INSERT INTO temp.search_trending (paper_id, score) VALUES (?, ?)`,
+
+  getModel: `SELECT id, created_at AS createdAt, papers, data FROM search_models WHERE id = ?`,
+  latestModel: `SELECT id, created_at AS createdAt, papers, data FROM search_models WHERE id LIKE @prefix || '%' ORDER BY created_at DESC, id DESC LIMIT 1`,
+  saveModel: `INSERT OR REPLACE INTO search_models (id, created_at, papers, data) VALUES (@id, @createdAt, @papers, @data)`,
+  deleteOtherEmbeddings: `DELETE FROM embeddings WHERE model <> ? AND model LIKE ? || '%'`,
+
+  /** Papers without a vector of this model, in rowid order from a point, for resumable batches. */
+  papersToEmbed: `
+    SELECT p.rowid AS rowid, p.id AS id, p.doc AS doc FROM papers p
+    WHERE p.rowid > @after AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.model = @model AND e.paper_rowid = p.rowid)
+    ORDER BY p.rowid LIMIT @limit`,
+  countToEmbed: `
+    SELECT count(*) AS n FROM papers p
+    WHERE NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.model = @model AND e.paper_rowid = p.rowid)`,
+  saveEmbedding: `INSERT OR REPLACE INTO embeddings (model, paper_rowid, vector) VALUES (?, ?, ?)`,
+  embeddingsOf: `SELECT e.paper_rowid AS rowid, e.vector AS vector FROM embeddings e WHERE e.model = ? ORDER BY e.paper_rowid`,
+  embeddingOf: `SELECT vector FROM embeddings WHERE model = ? AND paper_rowid = ?`,
+  /** Every paper's text, for training a model on the catalog; a stride samples large catalogs evenly. */
+  trainingTexts: `SELECT json_extract(doc, '$.title') AS title, json_extract(doc, '$.abstract') AS abstract FROM papers WHERE rowid % @stride = 0`,
+} as const;

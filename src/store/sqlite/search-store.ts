@@ -1,0 +1,136 @@
+import type Database from 'better-sqlite3';
+import type { Paper } from '../../catalog/paper.js';
+import { fromDoc } from './catalog-store.js';
+import type { EmbeddingStore, KeywordRequest, SearchStore, StoreFilters, StoredHit, StoredModel } from '../../search/store.js';
+import type { SqliteDatabase } from './database.js';
+import { COUNT_MATCHES_SQL, SEARCH_SQL, listSql, matchSql, type KeywordOrder } from './search-sql.js';
+
+type Row = { rowid: number; id: string; doc: string; score: number };
+
+/** Search's ports on SQLite: the catalog's stemmed FTS5 index, filters as SQL, models and vectors as blobs. */
+export class SqliteSearchStore implements SearchStore, EmbeddingStore {
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(private readonly db: SqliteDatabase) {
+    db.exec(SEARCH_SQL.createTrending);
+  }
+
+  /** Statements are prepared once, under names drawn from fixed sets. */
+  private statement(name: string, sql: () => string) {
+    let statement = this.statements.get(name);
+    if (!statement) {
+      statement = this.db.prepare(sql());
+      this.statements.set(name, statement);
+    }
+    return statement;
+  }
+
+  async keywordSearch(request: KeywordRequest): Promise<{ total: number; hits: StoredHit[] }> {
+    const filters = filterParams(request.filters);
+    const order: KeywordOrder = request.order;
+    if (order === 'trending') this.loadTrending(request.trending ?? new Map());
+    const page = { ...filters, limit: request.limit, offset: request.offset };
+    if (request.match === undefined) {
+      const listOrder = order === 'trending' ? 'trending' : 'date';
+      const rows = this.statement(`list:${listOrder}`, () => listSql(listOrder)).all(page) as Row[];
+      const total = (this.statement('countFiltered', () => SEARCH_SQL.countFiltered).get(filters) as { n: number }).n;
+      return { total, hits: rows.map(toHit) };
+    }
+    const rows = this.statement(`match:${order}`, () => matchSql(order)).all({ ...page, match: request.match }) as Row[];
+    const total = (this.statement('countMatches', () => COUNT_MATCHES_SQL).get({ ...filters, match: request.match }) as { n: number }).n;
+    return { total, hits: rows.map(toHit) };
+  }
+
+  private loadTrending(scores: ReadonlyMap<string, number>): void {
+    this.db.transaction(() => {
+      this.statement('clearTrending', () => SEARCH_SQL.clearTrending).run();
+      const insert = this.statement('insertTrending', () => SEARCH_SQL.insertTrending);
+      for (const [id, score] of scores) insert.run(id, score);
+    })();
+  }
+
+  async filteredRowids(filters: StoreFilters): Promise<number[]> {
+    const rows = this.statement('filteredRowids', () => SEARCH_SQL.filteredRowids).pluck().all(filterParams(filters)) as number[];
+    return rows;
+  }
+
+  async papersByRowids(rowids: readonly number[]): Promise<Map<number, Paper>> {
+    const rows = this.statement('papersByRowids', () => SEARCH_SQL.papersByRowids).all({ rowids: JSON.stringify(rowids) }) as Row[];
+    return new Map(rows.map((row) => [row.rowid, fromDoc(row.id, row.doc)]));
+  }
+
+  async rowidOf(id: string): Promise<number | undefined> {
+    return (this.statement('rowidOfPaper', () => SEARCH_SQL.rowidOfPaper).get(id) as { rowid: number } | undefined)?.rowid;
+  }
+
+  async latestModel(prefix: string): Promise<StoredModel | undefined> {
+    return this.statement('latestModel', () => SEARCH_SQL.latestModel).get({ prefix }) as StoredModel | undefined;
+  }
+
+  async saveModel(model: StoredModel): Promise<void> {
+    this.statement('saveModel', () => SEARCH_SQL.saveModel).run({ ...model, data: Buffer.from(model.data.buffer, model.data.byteOffset, model.data.byteLength) });
+  }
+
+  async dropOtherEmbeddings(modelId: string, family: string): Promise<void> {
+    this.statement('deleteOtherEmbeddings', () => SEARCH_SQL.deleteOtherEmbeddings).run(modelId, family);
+  }
+
+  async papersToEmbed(modelId: string, after: number, limit: number): Promise<{ rowid: number; paper: Paper }[]> {
+    const rows = this.statement('papersToEmbed', () => SEARCH_SQL.papersToEmbed).all({ model: modelId, after, limit }) as Row[];
+    return rows.map((row) => ({ rowid: row.rowid, paper: fromDoc(row.id, row.doc) }));
+  }
+
+  async countToEmbed(modelId: string): Promise<number> {
+    return (this.statement('countToEmbed', () => SEARCH_SQL.countToEmbed).get({ model: modelId }) as { n: number }).n;
+  }
+
+  async saveEmbeddings(modelId: string, rows: readonly { rowid: number; vector: Float32Array }[]): Promise<void> {
+    const insert = this.statement('saveEmbedding', () => SEARCH_SQL.saveEmbedding);
+    this.db.transaction(() => {
+      for (const row of rows) insert.run(modelId, row.rowid, Buffer.from(row.vector.buffer, row.vector.byteOffset, row.vector.byteLength));
+    })();
+  }
+
+  async embeddings(modelId: string): Promise<{ rowids: number[]; vectors: Float32Array; dims: number }> {
+    const rows = this.statement('embeddingsOf', () => SEARCH_SQL.embeddingsOf).all(modelId) as { rowid: number; vector: Buffer }[];
+    const dims = rows[0] ? rows[0].vector.byteLength / 4 : 0;
+    const vectors = new Float32Array(rows.length * dims);
+    rows.forEach((row, i) => vectors.set(toFloats(row.vector), i * dims));
+    return { rowids: rows.map((row) => row.rowid), vectors, dims };
+  }
+
+  async embeddingOf(modelId: string, rowid: number): Promise<Float32Array | undefined> {
+    const row = this.statement('embeddingOf', () => SEARCH_SQL.embeddingOf).get(modelId, rowid) as { vector: Buffer } | undefined;
+    return row && toFloats(row.vector);
+  }
+
+  async trainingTexts(max: number): Promise<string[]> {
+    const papers = (this.db.prepare('SELECT count(*) AS n FROM papers').get() as { n: number }).n;
+    const stride = Math.max(1, Math.floor(papers / max));
+    const rows = this.statement('trainingTexts', () => SEARCH_SQL.trainingTexts).all({ stride }) as { title: string; abstract: string }[];
+    return rows.map((row) => `${row.title}. ${row.abstract}`);
+  }
+}
+
+/** Filters as bound parameters; a category without a dot stands for its whole archive. */
+function filterParams(filters: StoreFilters) {
+  const ranges = filters.categories?.flatMap((category) => {
+    const exact = [category, `${category}\u0001`];
+    return category.includes('.') ? [exact] : [exact, [`${category}.`, `${category}/`]];
+  });
+  return {
+    from: filters.from ?? null,
+    toExclusive: filters.toExclusive ?? null,
+    hasCode: filters.hasCode ? 1 : 0,
+    categories: ranges && ranges.length > 0 ? JSON.stringify(ranges) : null,
+  };
+}
+
+function toHit(row: Row): StoredHit {
+  return { rowid: row.rowid, paper: fromDoc(row.id, row.doc), score: row.score };
+}
+
+function toFloats(buffer: Buffer): Float32Array {
+  // Copy: the blob's buffer may not be 4-byte aligned.
+  return new Float32Array(new Uint8Array(buffer).buffer);
+}

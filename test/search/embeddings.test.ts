@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { importSource } from '../../src/catalog/import.js';
+import { openFileSource } from '../../src/ingest/formats.js';
+import { embedMissing, loadLsaEmbedder, trainCatalogModel } from '../../src/search/embeddings.js';
+import { rrf, zFusion } from '../../src/search/fusion.js';
+import { deserializeLsa, embedLsa, normalize, serializeLsa } from '../../src/search/lsa.js';
+import { buildVectorIndex } from '../../src/search/vectors.js';
+import { fixture, runCli, tempApp } from '../support.js';
+
+let app: ReturnType<typeof tempApp>;
+const at = (iso: string) => new Date(iso);
+
+before(async () => {
+  app = tempApp();
+  const { files, open } = await openFileSource('snapshot', [fixture('snapshot')]);
+  await importSource(app.store, open(files));
+});
+after(() => app.cleanup());
+
+test('embeddings are computed in batches and resume after an interrupted run', async () => {
+  const embedder = await trainCatalogModel(app.searchStore, at('2026-11-28T07:00:00Z'), { dims: 32 });
+  assert.equal(embedder.id, 'lsa-32-2026-11-28T07:00:00.000Z');
+  const interrupted = await embedMissing(app.searchStore, embedder, { batchSize: 50, maxBatches: 1 });
+  assert.deepEqual(interrupted, { embedded: 50, remaining: 150 });
+  const resumed = await embedMissing(app.searchStore, embedder, { batchSize: 50 });
+  assert.deepEqual(resumed, { embedded: 150, remaining: 0 });
+  const { rowids, dims } = await app.searchStore.embeddings(embedder.id);
+  assert.equal(rowids.length, 200);
+  assert.equal(dims, 32);
+  assert.equal((await loadLsaEmbedder(app.searchStore))?.id, embedder.id);
+});
+
+test('a paper whose abstract changes loses its vector, and the next run recomputes it', async () => {
+  const embedder = (await loadLsaEmbedder(app.searchStore))!;
+  const paper = (await app.store.getPapers(['0704.0001'])).get('0704.0001')!;
+  await app.store.writeBatch({ papers: [{ ...paper, abstract: `${paper.abstract} Revised.` }], absorbed: [], signals: [], fingerprints: [] });
+  assert.equal(await app.searchStore.countToEmbed(embedder.id), 1);
+  assert.deepEqual(await embedMissing(app.searchStore, embedder), { embedded: 1, remaining: 0 });
+});
+
+test('similar papers: the nearest papers, never the paper itself', async () => {
+  app.search.refresh();
+  const similar = await app.search.similar('0704.0033', { limit: 5 });
+  assert.equal(similar.length, 5);
+  assert.ok(!similar.some((item) => item.paper.id === '0704.0033'));
+  // The other parts of the same discrete-dipole series rank first.
+  assert.deepEqual(similar.slice(0, 3).map((item) => item.paper.id).sort(), ['0704.0035', '0704.0037', '0704.0038']);
+});
+
+test('similar papers: a given candidate set is ranked against the paper', async () => {
+  const ranked = await app.search.similar('0704.0033', { limit: 10, candidateIds: ['0704.0001', '0704.0035', '0704.0033', '0704.0027'] });
+  assert.deepEqual(ranked.map((item) => item.paper.id)[0], '0704.0035');
+  assert.equal(ranked.length, 3);
+  const file = join(app.dbFile, '..', 'candidates.txt');
+  writeFileSync(file, '0704.0001\n0704.0035\n');
+  const cli = await runCli(['similar', '--db', app.dbFile, '--json', '--candidates', file, '0704.0033']);
+  assert.equal(cli.code, 0, cli.err.join('\n'));
+  assert.deepEqual(cli.out.map((line) => JSON.parse(line).id), ['0704.0035', '0704.0001']);
+  assert.equal((await runCli(['similar', '--db', app.dbFile, '9999.99999'])).code, 5);
+});
+
+test('semantic and hybrid search rank by meaning and honour filters', async () => {
+  const semantic = await app.search.search({ text: 'light scattering by particles', mode: 'semantic', limit: 5 });
+  assert.ok(semantic.items.some((item) => item.paper.id === '0704.0037'));
+  const filtered = await app.search.search({ text: 'light scattering by particles', mode: 'hybrid', filters: { categories: ['math'] }, limit: 5 });
+  assert.ok(filtered.items.length > 0 && filtered.items.every((item) => item.paper.categories.some((c) => c.startsWith('math'))));
+});
+
+test('the LSA model round-trips through bytes', async () => {
+  const embedder = (await loadLsaEmbedder(app.searchStore))!;
+  const copy = deserializeLsa(serializeLsa(embedder.model));
+  assert.deepEqual(embedLsa(copy, 'quantum groups'), embedLsa(embedder.model, 'quantum groups'));
+});
+
+test('vector index: HNSW finds what the exact scan finds', () => {
+  const dims = 16;
+  const n = 2000;
+  let seed = 7;
+  const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5;
+  const vectors = Float32Array.from({ length: n * dims }, random);
+  for (let i = 0; i < n; i += 1) normalize(vectors.subarray(i * dims, (i + 1) * dims));
+  const keys = Array.from({ length: n }, (_, i) => i + 1);
+  const exact = buildVectorIndex(keys, vectors, dims, 'exact');
+  const hnsw = buildVectorIndex(keys, vectors, dims, 'hnsw');
+  const query = vectors.slice(0, dims);
+  assert.equal(exact.search(query, 1)[0]!.key, 1);
+  const found = new Set(hnsw.search(query, 10).map((m) => m.key));
+  const overlap = exact.search(query, 10).filter((m) => found.has(m.key)).length;
+  assert.ok(overlap >= 8, `recall@10 ${overlap}/10`);
+  assert.deepEqual(hnsw.search(query, 3, new Set([5, 6, 7])).map((m) => m.key).sort(), [5, 6, 7]);
+});
+
+test('fusion: RRF by rank, z-score by calibrated score', () => {
+  assert.deepEqual(rrf([[{ key: 'a', score: 9 }, { key: 'b', score: 1 }], [{ key: 'b', score: 5 }]]).map((s) => s.key), ['b', 'a']);
+  assert.deepEqual(zFusion([[{ key: 'a', score: 3 }, { key: 'b', score: 1 }], [{ key: 'a', score: 0.1 }, { key: 'b', score: 0.9 }]], [2, 1]).map((s) => s.key), ['a', 'b']);
+});
