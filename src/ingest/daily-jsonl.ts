@@ -2,8 +2,8 @@ import { basename } from 'node:path';
 import { z } from 'zod';
 import { parseArxivId } from '../catalog/ids.js';
 import { withdrawnByComment, type SourceRecord } from '../catalog/paper.js';
-import { expandPaths, readLines, type ReadProgress } from './files.js';
-import { parseJsonLine, zodReason } from './json-lines.js';
+import { expandPaths, type ReadProgress } from './files.js';
+import { jsonLinesFile } from './json-lines.js';
 import type { Source } from './source.js';
 
 const DailyRow = z.object({
@@ -14,6 +14,7 @@ const DailyRow = z.object({
   categories: z.array(z.string()).min(1),
   comment: z.string().nullish(),
 });
+type DailyRow = z.infer<typeof DailyRow>;
 
 /**
  * Daily listings of new arXiv papers as JSON Lines, one file per day named `YYYY-MM-DD.jsonl[.gz]`.
@@ -28,40 +29,27 @@ export async function* dailyJsonl(paths: readonly string[], progress?: ReadProgr
       continue;
     }
     const observedAt = `${date}T00:00:00.000Z`;
-    for await (const { line, number } of readLines(path, progress)) {
-      if (line.trim() === '') continue;
-      const ref = `${path}:${number}`;
-      const parsed = parseJsonLine(line);
-      if ('reason' in parsed) {
-        yield { error: { ref, reason: parsed.reason } };
-        continue;
-      }
-      const row = DailyRow.safeParse(parsed.value);
-      if (!row.success) {
-        yield { error: { ref, reason: zodReason(row.error) } };
-        continue;
-      }
-      const id = parseArxivId(row.data.id);
-      if (!id) {
-        yield { error: { ref, reason: `unknown id format "${row.data.id.slice(0, 80)}"` } };
-        continue;
-      }
-      const record: SourceRecord = {
-        source: 'daily-jsonl',
-        id: id.id,
-        observedAt,
-        ref,
-        fields: {
-          title: row.data.title.replace(/\s+/g, ' '),
-          abstract: row.data.summary.trim(),
-          authors: row.data.authors.map((name) => ({ name: name.trim() })),
-          categories: row.data.categories,
-          comments: row.data.comment ?? '',
-          withdrawn: withdrawnByComment(row.data.comment),
-        },
-      };
-      if (id.version !== undefined) record.version = id.version;
-      yield { record };
-    }
+    yield* jsonLinesFile(path, DailyRow, (row, ref) => toRecord(row, ref, observedAt), progress);
   }
+}
+
+function toRecord(row: DailyRow, ref: string, observedAt: string): SourceRecord | string {
+  const id = parseArxivId(row.id);
+  if (!id) return `unknown id format "${row.id.slice(0, 80)}"`;
+  const record: SourceRecord = {
+    source: 'daily-jsonl',
+    id: id.id,
+    observedAt,
+    ref,
+    fields: {
+      title: row.title.replace(/\s+/g, ' '),
+      abstract: row.summary.trim(),
+      authors: row.authors.map((name) => ({ name: name.trim() })),
+      categories: row.categories,
+      comments: row.comment ?? '',
+      withdrawn: withdrawnByComment(row.comment),
+    },
+  };
+  if (id.version !== undefined) record.version = id.version;
+  return record;
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { parseArxivId } from '../catalog/ids.js';
 import { withdrawnByComment, type Author, type SourceRecord, type Version } from '../catalog/paper.js';
-import { expandPaths, readLines, type ReadProgress } from './files.js';
-import { parseJsonLine, zodReason } from './json-lines.js';
+import { expandPaths, type ReadProgress } from './files.js';
+import { jsonLinesFile } from './json-lines.js';
 import type { Source } from './source.js';
 
 const SnapshotRow = z.object({
@@ -27,22 +27,7 @@ type SnapshotRow = z.infer<typeof SnapshotRow>;
  */
 export async function* snapshot(paths: readonly string[], progress?: ReadProgress): Source {
   for (const path of await expandPaths(paths, ['.json', '.jsonl', '.json.gz', '.jsonl.gz'])) {
-    for await (const { line, number } of readLines(path, progress)) {
-      if (line.trim() === '') continue;
-      const ref = `${path}:${number}`;
-      const parsed = parseJsonLine(line);
-      if ('reason' in parsed) {
-        yield { error: { ref, reason: parsed.reason } };
-        continue;
-      }
-      const row = SnapshotRow.safeParse(parsed.value);
-      if (!row.success) {
-        yield { error: { ref, reason: zodReason(row.error) } };
-        continue;
-      }
-      const result = toRecord(row.data, ref);
-      yield typeof result === 'string' ? { error: { ref, reason: result } } : { record: result };
-    }
+    yield* jsonLinesFile(path, SnapshotRow, toRecord, progress);
   }
 }
 
