@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { PaperfeedError } from './errors.js';
+import { resolveMailConfig, type MailConfig } from './mail/config.js';
 
 /** Everything the composition root needs to know, resolved once at the edge. */
 export interface AppConfig {
@@ -9,6 +10,8 @@ export interface AppConfig {
   dbFile: string;
   /** Port of the web server. */
   port: number;
+  /** Mail delivery; when absent, the outbox next to the database and links to localhost. */
+  mail?: MailConfig;
 }
 
 const FileConfig = z.object({ db: z.string().min(1).optional(), port: z.number().int().min(0).max(65535).optional() }).strict();
@@ -26,10 +29,8 @@ export function resolveConfig(flags: { db?: string | undefined; port?: string | 
   if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) {
     throw new PaperfeedError('usage', `--port: "${port}" is not a port number (0-65535)`);
   }
-  return {
-    dbFile: resolve(flags.db ?? env.PAPERFEED_DB ?? file.db ?? 'data/paperfeed.db'),
-    port: Number(port),
-  };
+  const dbFile = resolve(flags.db ?? env.PAPERFEED_DB ?? file.db ?? 'data/paperfeed.db');
+  return { dbFile, port: Number(port), mail: resolveMailConfig(env, dbFile, Number(port)) };
 }
 
 function readConfigFile(path: string, required: boolean): z.infer<typeof FileConfig> {

@@ -1,14 +1,16 @@
 import { PaperfeedError, exitCodeOf } from '../errors.js';
 import { parseCommandArgs, type Command, type Io } from './command.js';
+import { digestCommand } from './digest.js';
 import { embedCommand } from './embed.js';
 import { harvestCommand } from './harvest.js';
 import { importCommand } from './import.js';
+import { outboxCommand } from './outbox.js';
 import { searchCommand } from './search.js';
 import { serveCommand } from './serve.js';
 import { similarCommand } from './similar.js';
 import { statsCommand } from './stats.js';
 
-const COMMANDS: readonly Command[] = [importCommand, harvestCommand, serveCommand, statsCommand, searchCommand, similarCommand, embedCommand];
+const COMMANDS: readonly Command[] = [importCommand, harvestCommand, serveCommand, statsCommand, searchCommand, similarCommand, embedCommand, digestCommand, outboxCommand];
 
 const USAGE = `usage: paperfeed <command> [options]
 

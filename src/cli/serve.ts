@@ -5,6 +5,8 @@ import { importSource } from '../catalog/import.js';
 import { resolveConfig } from '../config.js';
 import { openFileSource } from '../ingest/formats.js';
 import { createWebApp } from '../web/server.js';
+import { digestWebOptions } from '../web/digest-routes.js';
+import { startDigestScheduler } from '../digest/scheduler.js';
 import { stringOption, type Command, type Io } from './command.js';
 
 /** The sample catalog shipped with the repo: Hugging Face daily papers responses, gzipped. */
@@ -21,17 +23,25 @@ export const serveCommand: Command = {
   async run(parsed, io) {
     const app = createApp(resolveConfig({ db: stringOption(parsed, 'db'), port: stringOption(parsed, 'port') }));
     if (parsed.values['load-sample'] === true) await loadSampleIfEmpty(app, io);
-    const server = serve({ fetch: createWebApp(app).fetch, port: app.config.port, hostname: '0.0.0.0' });
+    const onError = (error: Error) => io.err(`digest: ${error.message}`);
+    app.digests.onEvent((event) => io.err(`digest: ${event.type} for subscriber ${event.subscriberId}: ${event.error.message}`));
+    const web = createWebApp(app, digestWebOptions(app, { onError }));
+    const server = serve({ fetch: web.fetch, port: app.config.port, hostname: '0.0.0.0' });
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
       server.once('error', reject);
     });
     io.err(`paperfeed serving ${app.config.dbFile} on http://localhost:${app.config.port}`);
+    const stopDigests = startDigestScheduler((now) => app.digests.run(now), {
+      onRun: (summary) => io.err(`digest: ${JSON.stringify(summary)}`),
+      onError,
+    });
     await new Promise<void>((resolve) => {
       const stop = () => server.close(() => resolve());
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+    await stopDigests();
     app.close();
     return 0;
   },

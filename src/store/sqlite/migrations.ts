@@ -1,3 +1,4 @@
+import { DIGEST_1 } from './digest-sql.js';
 import { SEARCH_1 } from './search-sql.js';
 
 /** One named schema change. */
@@ -70,4 +71,5 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: `CREATE INDEX signals_by_time ON signals (kind, observed_at);`,
   },
   { name: 'search-1', sql: SEARCH_1 },
+  { name: 'digest-1', sql: DIGEST_1 },
 ];

@@ -31,7 +31,7 @@ export const SQL = {
   insertFingerprint: `INSERT OR IGNORE INTO record_fingerprints (fp) VALUES (?)`,
   insertChange: `INSERT INTO changes (paper_id, paper_rowid, kind) VALUES (?, ?, ?)`,
 
-  newestActivity: `SELECT max(at) AS at FROM (SELECT max(observed_at) AS at FROM signals UNION ALL SELECT max(featured_at) FROM papers)`,
+  newestActivity: `SELECT max(at) AS at FROM (SELECT max(observed_at) AS at FROM signals UNION ALL SELECT max(featured_at) FROM papers WHERE featured_at IS NOT NULL)`,
   // Papers with upvote observations inside (start, end], with their latest count by the end and
   // the latest count before the start.
   trendingInputs: `

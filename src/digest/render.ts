@@ -1,0 +1,270 @@
+/**
+ * Renders a digest into a subject, a responsive HTML part (MJML, inline CSS) and a plain-text part.
+ * MJML is compiled once per renderer, with placeholders, because compiling it per email would cost
+ * more than everything else a send does; each email only fills in escaped values.
+ */
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import { absUrl, pdfUrl } from '../catalog/paper.js';
+import { PaperfeedError } from '../errors.js';
+import type { DigestItem } from './compose.js';
+
+/** The links every digest carries, already signed. */
+export interface DigestLinks {
+  /** The site, without a trailing slash. */
+  base: string;
+  manage: string;
+  unsubscribe: string;
+}
+
+/** Everything one rendering needs. */
+export interface DigestView {
+  items: readonly DigestItem[];
+  /** The send time, shown as a date in the subscriber's zone. */
+  date: Date;
+  timeZone: string;
+  links: DigestLinks;
+}
+
+export interface RenderedDigest {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+/** Renders digests; create one per process and reuse it. */
+export type DigestRenderer = (view: DigestView) => Promise<RenderedDigest>;
+
+const ITEM_START = '<!--pf:item-->';
+const ITEM_END = '<!--/pf:item-->';
+
+// Each paper is one mj-text styled as a card inside a single column: every further MJML element
+// per paper would add nested tables, and a digest has up to 50 papers.
+const TEMPLATE = `<mjml>
+  <mj-head>
+    <mj-title>%%subject%%</mj-title>
+    <mj-preview>%%preview%%</mj-preview>
+    <mj-attributes>
+      <mj-all font-family="-apple-system, 'Segoe UI', Helvetica, Arial, sans-serif" />
+      <mj-text font-size="15px" line-height="1.5" color="#1f2328" padding="0" />
+    </mj-attributes>
+    <mj-style inline="inline">a { color: #0969da; }</mj-style>
+  </mj-head>
+  <mj-body background-color="#f4f4f5" width="640px">
+    <mj-section padding="24px 16px 12px">
+      <mj-column>
+        <mj-text font-size="22px" font-weight="700" padding="0 0 4px">paperfeed</mj-text>
+        <mj-text color="#57606a">%%intro%%</mj-text>
+      </mj-column>
+    </mj-section>
+    <mj-section padding="0 16px">
+      <mj-column>
+        <mj-raw>${ITEM_START}</mj-raw>
+        <mj-text padding="0 0 12px">
+          <div style="background:#ffffff;border-radius:8px;padding:16px 20px">
+            <div style="font-size:12px;color:#8250df;padding-bottom:4px">%%reasons%%</div>
+            <div style="font-size:18px;font-weight:600;line-height:1.3;padding-bottom:4px"><a href="%%paperUrl%%" style="color:#0969da;text-decoration:none">%%title%%</a></div>
+            <div style="font-size:13px;color:#57606a;padding-bottom:8px">%%authors%%</div>
+            <div style="padding-bottom:8px">%%snippet%%</div>
+            <div style="font-size:13px;color:#57606a">&#9650; %%upvotes%% &middot; %%links%%</div>
+          </div>
+        </mj-text>
+        <mj-raw>${ITEM_END}</mj-raw>
+      </mj-column>
+    </mj-section>
+    <mj-section padding="12px 16px 32px">
+      <mj-column>
+        <mj-text font-size="12px" color="#57606a" align="center">You get this because you subscribed to paperfeed digests. <a href="%%manage%%">Change what you get or when</a> &middot; <a href="%%unsubscribe%%">Unsubscribe</a></mj-text>
+      </mj-column>
+    </mj-section>
+  </mj-body>
+</mjml>`;
+
+/** A template with `%%name%%` slots, split once so that filling it is a join, not a scan. */
+type Fill = (values: Record<string, string>) => string;
+
+/** The compiled template cut around its one item block: head, item, tail. */
+interface Compiled {
+  head: Fill;
+  item: Fill;
+  tail: Fill;
+}
+
+/**
+ * Compiles MJML in a short-lived worker thread: MJML and its dependencies take some 50 MB, which
+ * are returned when the worker ends instead of staying in this process for its lifetime.
+ */
+function compileMjml(source: string): Promise<{ html: string; errors: string[] }> {
+  const worker = new Worker(`
+    const { parentPort, workerData } = require('node:worker_threads');
+    const mjml = require(workerData.mjml);
+    Promise.resolve((mjml.default ?? mjml)(workerData.source, { validationLevel: 'strict', minify: false })).then(
+      (result) => parentPort.postMessage({ html: result.html, errors: result.errors.map((error) => error.formattedMessage) }),
+      (error) => parentPort.postMessage({ html: '', errors: [String(error)] }),
+    );`, { eval: true, workerData: { mjml: createRequire(import.meta.url).resolve('mjml'), source } });
+  return new Promise((resolve, reject) => {
+    worker.once('message', (result: { html: string; errors: string[] }) => {
+      void worker.terminate();
+      resolve(result);
+    });
+    worker.once('error', reject);
+  });
+}
+
+async function compile(): Promise<Compiled> {
+  const { html: raw, errors } = await compileMjml(TEMPLATE);
+  // MJML indents its output; line breaks between tags carry no meaning and would double the size of every email.
+  const html = raw.replace(/>\s*\n\s*</g, '><');
+  const start = html.indexOf(ITEM_START);
+  const end = html.indexOf(ITEM_END);
+  if (errors.length > 0 || start < 0 || end < start) {
+    throw new PaperfeedError('internal', `digest template: ${errors.join('; ') || 'item markers lost'}`);
+  }
+  return { head: slots(html.slice(0, start)), item: slots(html.slice(start + ITEM_START.length, end)), tail: slots(html.slice(end + ITEM_END.length)) };
+}
+
+/** Splits at `%%name%%`: even parts are literal text, odd parts slot names, filled with already-escaped values. */
+function slots(template: string): Fill {
+  const parts = template.split(/%%(\w+)%%/);
+  return (values) => parts.map((part, index) => (index % 2 === 0 ? part : values[part] ?? '')).join('');
+}
+
+/** What a digest shows of one paper, escaped and wrapped once per run however many digests list it. */
+interface PaperParts {
+  base: string;
+  html: Record<'paperUrl' | 'title' | 'authors' | 'snippet' | 'upvotes' | 'links', string>;
+  /** Text lines before and after the "Why" line. */
+  textHead: string;
+  textTail: string;
+}
+
+/**
+ * A renderer that compiles the MJML template on first use. It remembers each paper's parts for as
+ * long as the paper object lives (a run's pool), since thousands of digests share the same papers.
+ */
+export function createDigestRenderer(): DigestRenderer {
+  let compiled: Promise<Compiled> | undefined;
+  const cache = new WeakMap<DigestItem['paper'], PaperParts>();
+  const partsOf = (paper: DigestItem['paper'], base: string): PaperParts => {
+    let parts = cache.get(paper);
+    if (!parts || parts.base !== base) {
+      parts = paperParts(paper, base);
+      cache.set(paper, parts);
+    }
+    return parts;
+  };
+  return async (view) => {
+    compiled ??= compile();
+    const template = await compiled;
+    const subject = digestSubject(view);
+    const date = longDate(view.date, view.timeZone);
+    const intro = `${date}: ${view.items.length} ${view.items.length === 1 ? 'paper' : 'papers'} picked for you.`;
+    const page = {
+      subject: escapeHtml(subject),
+      preview: escapeHtml(view.items.map((item) => item.paper.title).slice(0, 3).join(' · ')),
+      intro: escapeHtml(intro),
+      manage: escapeHtml(view.links.manage),
+      unsubscribe: escapeHtml(view.links.unsubscribe),
+    };
+    const html = [template.head(page)];
+    const text = [`paperfeed, ${intro}`, ''];
+    view.items.forEach((item, index) => {
+      const parts = partsOf(item.paper, view.links.base);
+      html.push(template.item({ ...parts.html, reasons: escapeHtml(item.reasons.join(' · ')) }));
+      text.push(`${index + 1}. ${parts.textHead}`, `   Why: ${item.reasons.join('; ')} · ${item.paper.upvotes} upvotes`, parts.textTail, '');
+    });
+    html.push(template.tail(page));
+    text.push('--', `Change what you get or when: ${view.links.manage}`, `Unsubscribe: ${view.links.unsubscribe}`, '');
+    return { subject, html: html.join(''), text: text.join('\n') };
+  };
+}
+
+/**
+ * The subject: the date and the top paper. Control characters are removed and it is kept short,
+ * so neither a title nor anything else can add a header line.
+ */
+export function digestSubject(view: Pick<DigestView, 'items' | 'date' | 'timeZone'>): string {
+  const top = view.items[0]?.paper.title ?? '';
+  const date = formatter('short', view.timeZone).format(view.date);
+  const subject = `paperfeed ${date}: ${oneLine(top)}${view.items.length > 1 ? ` and ${view.items.length - 1} more` : ''}`;
+  return subject.length > 150 ? `${subject.slice(0, 149)}…` : subject;
+}
+
+function paperParts(paper: DigestItem['paper'], base: string): PaperParts {
+  const links = paperLinks(paper, base);
+  const authors = authorLine(paper.authors);
+  const cut = snippet(paper.abstract);
+  return {
+    base,
+    html: {
+      paperUrl: escapeHtml(links[0]!.url),
+      title: escapeHtml(paper.title),
+      authors: escapeHtml(authors),
+      snippet: escapeHtml(cut),
+      upvotes: String(paper.upvotes),
+      links: links.map((link) => `<a href="${escapeHtml(link.url)}">${link.label}</a>`).join(' &middot; '),
+    },
+    textHead: `${oneLine(paper.title)}\n   ${authors}`,
+    textTail: [...wrap(cut, 72), ...links.map((link) => `${link.label}: ${link.url}`)].map((line) => `   ${line}`).join('\n'),
+  };
+}
+
+/** The paper's page here first, then arXiv's abstract and PDF (for arXiv papers), then its code. */
+function paperLinks({ id, codeUrl }: DigestItem['paper'], base: string): { label: string; url: string }[] {
+  const links = [{ label: 'paper', url: `${base}/papers/${encodeURIComponent(id)}` }];
+  if (!id.startsWith('pf:')) links.push({ label: 'arXiv', url: absUrl(id) }, { label: 'PDF', url: pdfUrl(id) });
+  if (codeUrl && /^https?:\/\//.test(codeUrl)) links.push({ label: 'code', url: codeUrl });
+  return links;
+}
+
+function authorLine(authors: readonly string[]): string {
+  return authors.length > 6 ? `${authors.slice(0, 5).join(', ')} and ${authors.length - 5} others` : authors.join(', ');
+}
+
+/** About three lines of the abstract, cut at a word. */
+export function snippet(abstract: string, max = 280): string {
+  const text = oneLine(abstract);
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max);
+  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), max - 40))}…`;
+}
+
+function longDate(date: Date, timeZone: string): string {
+  return formatter('long', timeZone).format(date);
+}
+
+/** Building an Intl formatter costs more than rendering a digest, so each is built once per zone. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(style: 'short' | 'long', timeZone: string): Intl.DateTimeFormat {
+  const key = `${style} ${timeZone}`;
+  let format = formatters.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', style === 'short'
+      ? { timeZone, day: 'numeric', month: 'short', year: 'numeric' }
+      : { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+    formatters.set(key, format);
+  }
+  return format;
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + word.length + 1 > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/** One line: every run of white space or control characters becomes one space. */
+const oneLine = (text: string) => text.replace(/[\s\p{Cc}]+/gu, ' ').trim();
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
