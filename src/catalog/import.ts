@@ -141,8 +141,11 @@ class BatchWriter {
   }
 }
 
-/** Identifies a record by everything merge reads from it; where it was read from does not count. */
+/**
+ * Identifies a record by everything merge reads from it; where it was read from does not count.
+ * It starts with the paper's id so that a paper's fingerprints sit together in the store's index.
+ */
 function fingerprint(record: SourceRecord): string {
   const { ref: _ref, ...content } = record;
-  return createHash('sha1').update(JSON.stringify(content)).digest('base64');
+  return `${record.id} ${createHash('sha1').update(JSON.stringify(content)).digest('base64')}`;
 }

@@ -100,3 +100,25 @@ test('usage errors exit 2 and name the problem', async () => {
   assert.equal(help.code, 0);
   assert.match(help.out[0]!, /^usage: paperfeed import --format/);
 });
+
+test('a listing paper merges into the arXiv paper with the same title, whichever comes first', async () => {
+  for (const order of [['listing', 'snapshot'], ['snapshot', 'listing']] as const) {
+    const app = tempApp();
+    try {
+      for (const format of order) {
+        const path = format === 'listing' ? fixture('listing-merge', 'listing.txt') : fixture('snapshot');
+        const result = await runCli(['import', '--db', app.dbFile, '--format', format, path]);
+        assert.equal(result.code, 0, result.err.join('\n'));
+      }
+      const stats = await app.store.stats();
+      assert.equal(stats.papers, 200, `${order.join(' then ')}: one record per paper`);
+      assert.equal(stats.listingOnly, 0);
+      const paper = (await app.store.getPapers(['0704.0001'])).get('0704.0001')!;
+      assert.equal(paper.title, 'Calculation of prompt diphoton production cross sections at Tevatron and LHC energies');
+      assert.deepEqual(paper.sources.map((s) => s.source).sort(), ['listing', 'snapshot']);
+      if (order[0] === 'listing') assert.equal(paper.aliases?.length, 1);
+    } finally {
+      app.cleanup();
+    }
+  }
+});

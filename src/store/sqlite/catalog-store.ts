@@ -20,7 +20,8 @@ export class SqliteCatalogStore implements CatalogStore, StateStore {
       getState: prepare(SQL.getState),
       setState: prepare(SQL.setState),
       paperById: prepare(SQL.paperById),
-      papersByTitleKey: prepare(SQL.papersByTitleKey),
+      contentPapersByTitleKey: prepare(SQL.contentPapersByTitleKey),
+      papersByTitleWords: prepare(SQL.papersByTitleWords),
       countContentPapers: prepare(SQL.countContentPapers),
       countPapers: prepare(SQL.countPapers),
       stats: prepare(SQL.stats),
@@ -62,7 +63,12 @@ export class SqliteCatalogStore implements CatalogStore, StateStore {
   }
 
   async findByTitleKey(key: string): Promise<Paper[]> {
-    const rows = this.statements.papersByTitleKey.all(key) as { id: string; doc: string }[];
+    if (key === '') return [];
+    // A title key is lower-case words and single spaces, so it is safe inside an FTS5 phrase.
+    const rows = [
+      ...(this.statements.contentPapersByTitleKey.all(key) as { id: string; doc: string }[]),
+      ...(this.statements.papersByTitleWords.all(`title:"${key}"`, key) as { id: string; doc: string }[]).filter((row) => !row.id.startsWith('pf:')),
+    ];
     return rows.map((row) => fromDoc(row.id, row.doc));
   }
 

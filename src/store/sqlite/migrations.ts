@@ -31,7 +31,8 @@ export const MIGRATIONS: readonly Migration[] = [
     withdrawn INTEGER NOT NULL DEFAULT 0,
     doc TEXT NOT NULL
   );
-  CREATE INDEX papers_title_key ON papers (title_key);
+  -- Only listing papers are looked up by title key; arXiv papers by title go through the full-text index.
+  CREATE INDEX papers_content_title ON papers (title_key) WHERE id LIKE 'pf:%';
   CREATE INDEX papers_published ON papers (published);
   CREATE INDEX papers_featured ON papers (featured_at) WHERE featured_at IS NOT NULL;
 

@@ -4,7 +4,11 @@ export const SQL = {
   setState: `INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
 
   paperById: `SELECT rowid, doc FROM papers WHERE id = ?`,
-  papersByTitleKey: `SELECT id, doc FROM papers WHERE title_key = ?`,
+  contentPapersByTitleKey: `SELECT id, doc FROM papers WHERE title_key = ? AND id LIKE 'pf:%'`,
+  // Candidates for a title: the papers whose title holds its words in order; the caller compares keys.
+  papersByTitleWords: `
+    SELECT p.id, p.doc FROM fulltext.papers_fts f JOIN papers p ON p.rowid = f.rowid
+    WHERE papers_fts MATCH ? AND p.title_key = ? LIMIT 20`,
   countContentPapers: `SELECT count(*) AS n FROM papers WHERE id LIKE 'pf:%'`,
   countPapers: `SELECT count(*) AS n FROM papers`,
   stats: `
