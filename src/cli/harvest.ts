@@ -1,12 +1,12 @@
 import { createApp } from '../app.js';
-import { importSource, type ImportCounts } from '../catalog/import.js';
+import { importSource } from '../catalog/import.js';
 import { resolveConfig } from '../config.js';
 import { PaperfeedError } from '../errors.js';
 import { arxivApi } from '../ingest/arxiv-api.js';
 import { systemClock } from '../ingest/clock.js';
 import { harvest } from '../ingest/oai-pmh.js';
 import type { Source } from '../ingest/source.js';
-import { EXIT_SKIPPED } from './import.js';
+import { reportImport } from './import.js';
 import { intOption, stringOption, type Command, type ParsedArgs } from './command.js';
 import { progressReporter } from './progress.js';
 
@@ -51,16 +51,13 @@ Exit codes as for import: 0 clean, 3 bad records skipped, 2 usage, 9 the remote 
     try {
       const source = parsed.values.api === true ? apiSource(parsed) : oaiSource(parsed, app.store, (line) => io.err(line));
       const progress = progressReporter(io);
-      const counts: ImportCounts = await importSource(app.store, source, {
+      const counts = await importSource(app.store, source, {
         batchSize: 500,
         onError: (error) => io.err(`skipped ${error.ref}: ${error.reason}`),
         onProgress: (counts) => progress.update(counts, undefined),
       });
       progress.finish();
-      io.out(parsed.values.json
-        ? JSON.stringify(counts)
-        : `read ${counts.read}: ${counts.added} added, ${counts.updated} updated, ${counts.unchanged} unchanged, ${counts.skipped} skipped`);
-      return counts.skipped > 0 ? EXIT_SKIPPED : 0;
+      return reportImport(counts, io, parsed.values.json === true);
     } finally {
       app.close();
     }

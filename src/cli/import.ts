@@ -1,14 +1,23 @@
 import { createApp } from '../app.js';
-import { importSource } from '../catalog/import.js';
+import { importSource, type ImportCounts } from '../catalog/import.js';
 import { resolveConfig } from '../config.js';
 import { PaperfeedError } from '../errors.js';
 import { openFileSource, parseFormat } from '../ingest/formats.js';
 import { FORMATS } from '../ingest/source.js';
-import { stringOption, type Command } from './command.js';
+import { stringOption, type Command, type Io } from './command.js';
 import { progressReporter } from './progress.js';
 
 /** Exit code when the import finished but skipped bad records. */
-export const EXIT_SKIPPED = 3;
+const EXIT_SKIPPED = 3;
+
+/** Prints an import's summary (as JSON with `--json`) and returns its exit code: 3 when records were skipped. */
+export function reportImport(counts: ImportCounts, io: Io, json: boolean): number {
+  const { read, added, updated, unchanged, skipped } = counts;
+  io.out(json
+    ? JSON.stringify({ read, added, updated, unchanged, skipped })
+    : `read ${read}: ${added} added, ${updated} updated, ${unchanged} unchanged, ${skipped} skipped`);
+  return skipped > 0 ? EXIT_SKIPPED : 0;
+}
 
 export const importCommand: Command = {
   name: 'import',
@@ -44,11 +53,7 @@ Exit codes: 0 all records clean; 3 bad records were skipped (each reported on st
         onProgress: (counts) => progress.update(counts, totalBytes > 0 ? bytesRead / totalBytes : undefined),
       });
       progress.finish();
-      const summary = { read: counts.read, added: counts.added, updated: counts.updated, unchanged: counts.unchanged, skipped: counts.skipped };
-      io.out(parsed.values.json
-        ? JSON.stringify(summary)
-        : `read ${summary.read}: ${summary.added} added, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.skipped} skipped`);
-      return counts.skipped > 0 ? EXIT_SKIPPED : 0;
+      return reportImport(counts, io, parsed.values.json === true);
     } finally {
       app.close();
     }
