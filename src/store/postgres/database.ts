@@ -111,7 +111,15 @@ function checkSchema(schema: string): string {
 function describeConnectError(error: unknown, url: string): unknown {
   const code = (error as { code?: string }).code;
   if (code === undefined || !['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', '28P01', '3D000', '28000'].includes(code)) return error;
-  const where = new URL(url);
-  where.password = '';
-  return new PaperfeedError('usage', `PAPERFEED_DATABASE_URL: cannot use ${where.toString()}: ${(error as Error).message}`);
+  return new PaperfeedError('usage', `PAPERFEED_DATABASE_URL: cannot use ${withoutPassword(url)}: ${(error as Error).message}`);
+}
+
+function withoutPassword(url: string): string {
+  try {
+    const where = new URL(url);
+    where.password = '';
+    return where.toString();
+  } catch {
+    return 'the configured server';
+  }
 }
