@@ -1,4 +1,10 @@
 import type { AppConfig } from './config.js';
+import type { CatalogStore, StateStore } from './catalog/store.js';
+import type { TrendingStore } from './trending/trending.js';
+import { PaperfeedError } from './errors.js';
+import { openPostgres } from './store/postgres/database.js';
+import { PostgresCatalogStore } from './store/postgres/catalog-store.js';
+import { PostgresTrendingStore } from './store/postgres/trending-store.js';
 import { openSqlite } from './store/sqlite/database.js';
 import { FulltextIndexer, fulltextFileOf } from './store/sqlite/fulltext.js';
 import { SqliteCatalogStore } from './store/sqlite/catalog-store.js';
@@ -13,9 +19,16 @@ import { createMailer, resolveMailConfig, type MailConfig } from './mail/config.
 import { SqliteDigestStore } from './store/sqlite/digest-store.js';
 import { SqliteWebStore } from './store/sqlite/web-store.js';
 
-/** The wired application: what the CLI, the web server and the tests work with. */
-export interface App {
+/** The catalog alone: what import, harvest and stats need, on SQLite or PostgreSQL. */
+export interface Catalog {
   config: AppConfig;
+  store: CatalogStore & StateStore;
+  trendingStore: TrendingStore;
+  close(): void | Promise<void>;
+}
+
+/** The wired application: what the CLI, the web server and the tests work with. */
+export interface App extends Catalog {
   store: SqliteCatalogStore;
   trendingStore: SqliteTrendingStore;
   searchStore: SqliteSearchStore;
@@ -30,10 +43,23 @@ export interface App {
 }
 
 /**
+ * Opens the catalog where the config says: the PostgreSQL server at `databaseUrl`, else the
+ * SQLite file (with the whole app wired, as {@link createApp}).
+ */
+export function openCatalog(config: AppConfig, now: () => Date = () => new Date()): Catalog {
+  if (config.databaseUrl === undefined) return createApp(config, now);
+  const db = openPostgres(config.databaseUrl);
+  return { config, store: new PostgresCatalogStore(db), trendingStore: new PostgresTrendingStore(db), close: () => db.close() };
+}
+
+/**
  * The composition root: opens the store and wires the subsystems around it. The CLI and the
  * tests both call it, so they exercise the same wiring.
  */
 export function createApp(config: AppConfig, now: () => Date = () => new Date()): App {
+  if (config.databaseUrl !== undefined) {
+    throw new PaperfeedError('usage', 'PAPERFEED_DATABASE_URL is set: on PostgreSQL, import, harvest and stats work so far; search, embed, serve and digests still need SQLite (unset it, or pass --db)');
+  }
   const db = openSqlite(config.dbFile);
   const fulltext = new FulltextIndexer(config.dbFile, fulltextFileOf(config.dbFile));
   const store = new SqliteCatalogStore(db, fulltext);

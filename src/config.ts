@@ -6,15 +6,21 @@ import { resolveMailConfig, type MailConfig } from './mail/config.js';
 
 /** Everything the composition root needs to know, resolved once at the edge. */
 export interface AppConfig {
-  /** SQLite database file. */
+  /** SQLite database file; also where the outbox lives. */
   dbFile: string;
+  /** A `postgres://` URL: the catalog lives on that PostgreSQL server instead of in `dbFile`. */
+  databaseUrl?: string;
   /** Port of the web server. */
   port: number;
   /** Mail delivery; when absent, the outbox next to the database and links to localhost. */
   mail?: MailConfig;
 }
 
-const FileConfig = z.object({ db: z.string().min(1).optional(), port: z.number().int().min(0).max(65535).optional() }).strict();
+const FileConfig = z.object({
+  db: z.string().min(1).optional(),
+  databaseUrl: z.string().min(1).optional(),
+  port: z.number().int().min(0).max(65535).optional(),
+}).strict();
 
 /** Where `paperfeed` looks for a config file when `PAPERFEED_CONFIG` names none. */
 const DEFAULT_CONFIG_FILE = 'paperfeed.config.json';
@@ -30,7 +36,12 @@ export function resolveConfig(flags: { db?: string | undefined; port?: string | 
     throw new PaperfeedError('usage', `--port: "${port}" is not a port number (0-65535)`);
   }
   const dbFile = resolve(flags.db ?? env.PAPERFEED_DB ?? file.db ?? 'data/paperfeed.db');
-  return { dbFile, port: Number(port), mail: resolveMailConfig(env, dbFile, Number(port)) };
+  // An explicit --db names a SQLite file, and wins over a configured server.
+  const databaseUrl = flags.db === undefined ? env.PAPERFEED_DATABASE_URL ?? file.databaseUrl : undefined;
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new PaperfeedError('usage', 'PAPERFEED_DATABASE_URL: not a postgres:// or postgresql:// URL');
+  }
+  return { dbFile, ...(databaseUrl ? { databaseUrl } : {}), port: Number(port), mail: resolveMailConfig(env, dbFile, Number(port)) };
 }
 
 function readConfigFile(path: string, required: boolean): z.infer<typeof FileConfig> {

@@ -1,4 +1,4 @@
-import { createApp } from '../app.js';
+import { openCatalog } from '../app.js';
 import { importSource } from '../catalog/import.js';
 import { resolveConfig } from '../config.js';
 import { PaperfeedError } from '../errors.js';
@@ -47,7 +47,7 @@ Exit codes as for import: 0 clean, 3 bad records skipped, 2 usage, 9 the remote 
     json: { type: 'boolean' },
   },
   async run(parsed, io) {
-    const app = createApp(resolveConfig({ db: stringOption(parsed, 'db') }));
+    const app = openCatalog(resolveConfig({ db: stringOption(parsed, 'db') }));
     try {
       const source = parsed.values.api === true ? apiSource(parsed) : oaiSource(parsed, app.store, (line) => io.err(line));
       const progress = progressReporter(io);
@@ -59,7 +59,7 @@ Exit codes as for import: 0 clean, 3 bad records skipped, 2 usage, 9 the remote 
       progress.finish();
       return reportImport(counts, io, parsed.values.json === true);
     } finally {
-      app.close();
+      await app.close();
     }
   },
 };

@@ -1,4 +1,4 @@
-import { createApp } from '../app.js';
+import { openCatalog } from '../app.js';
 import { importSource, type ImportCounts } from '../catalog/import.js';
 import { resolveConfig } from '../config.js';
 import { PaperfeedError } from '../errors.js';
@@ -30,7 +30,8 @@ Importing the same input again changes nothing.
   --format   the input format (required)
   --strict   stop at the first bad record and write nothing of the run
   --json     print the summary as JSON on the last line
-  --db       the SQLite database (default: $PAPERFEED_DB or data/paperfeed.db)
+  --db       the SQLite database (default: $PAPERFEED_DB or data/paperfeed.db; when
+             $PAPERFEED_DATABASE_URL is set and --db is not, the catalog is on that PostgreSQL server)
 
 Exit codes: 0 all records clean; 3 bad records were skipped (each reported on stderr);
 2 usage error; 4 a bad record stopped a --strict run (nothing written).`,
@@ -43,7 +44,7 @@ Exit codes: 0 all records clean; 3 bad records were skipped (each reported on st
     const format = parseFormat(stringOption(parsed, 'format'));
     if (parsed.positionals.length === 0) throw new PaperfeedError('usage', 'import: give at least one file or folder to import');
     const { files, totalBytes, open } = await openFileSource(format, parsed.positionals);
-    const app = createApp(resolveConfig({ db: stringOption(parsed, 'db') }));
+    const app = openCatalog(resolveConfig({ db: stringOption(parsed, 'db') }));
     try {
       let bytesRead = 0;
       const progress = progressReporter(io);
@@ -55,7 +56,7 @@ Exit codes: 0 all records clean; 3 bad records were skipped (each reported on st
       progress.finish();
       return reportImport(counts, io, parsed.values.json === true);
     } finally {
-      app.close();
+      await app.close();
     }
   },
 };

@@ -1,4 +1,4 @@
-import { createApp } from '../app.js';
+import { openCatalog } from '../app.js';
 import { resolveConfig } from '../config.js';
 import { stringOption, type Command } from './command.js';
 
@@ -10,13 +10,13 @@ export const statsCommand: Command = {
   --json   print {"papers":..,...} as JSON`,
   options: { json: { type: 'boolean' } },
   async run(parsed, io) {
-    const app = createApp(resolveConfig({ db: stringOption(parsed, 'db') }));
+    const app = openCatalog(resolveConfig({ db: stringOption(parsed, 'db') }));
     try {
       const stats = await app.store.stats();
       io.out(parsed.values.json ? JSON.stringify(stats) : Object.entries(stats).map(([key, value]) => `${key}: ${value}`).join('\n'));
       return 0;
     } finally {
-      app.close();
+      await app.close();
     }
   },
 };

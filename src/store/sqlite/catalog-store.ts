@@ -64,6 +64,8 @@ export class SqliteCatalogStore implements CatalogStore, StateStore {
 
   async findByTitleKey(key: string): Promise<Paper[]> {
     if (key === '') return [];
+    await this.fulltext.settle(); // arXiv papers are found through the full-text index: let it see every write
+
     // A title key is lower-case words and single spaces, so it is safe inside an FTS5 phrase.
     const rows = [
       ...(this.statements.contentPapersByTitleKey.all(key) as { id: string; doc: string }[]),

@@ -1,0 +1,72 @@
+import type { Migration } from '../sqlite/migrations.js';
+
+/**
+ * The PostgreSQL schema, as named migrations; the `migrations` table records which ran. Names
+ * match the SQLite ones where the change is the same; never edit one that has shipped.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    name: 'catalog-1',
+    sql: `
+  CREATE TABLE state (key text PRIMARY KEY, value text NOT NULL);
+
+  -- One row per paper. doc holds the whole Paper (without its id); the columns beside it are
+  -- what queries filter and sort on.
+  CREATE TABLE papers (
+    id text PRIMARY KEY,
+    title_key text NOT NULL,
+    primary_category text,
+    published timestamptz NOT NULL,
+    updated timestamptz NOT NULL,
+    featured_at timestamptz,
+    has_code boolean NOT NULL DEFAULT false,
+    withdrawn boolean NOT NULL DEFAULT false,
+    doc jsonb NOT NULL,
+    -- Derived from doc by the server in the same statement that writes the row, so the index
+    -- can never lag the catalog (SQLite needs a worker for this; PostgreSQL does not).
+    search tsvector GENERATED ALWAYS AS (
+      setweight(to_tsvector('english', coalesce(doc->>'title', '')), 'A') ||
+      setweight(jsonb_to_tsvector('english', jsonb_path_query_array(doc, '$.authors[*].name'), '["string"]'), 'B') ||
+      setweight(to_tsvector('english', coalesce(doc->>'abstract', '')), 'C')
+    ) STORED
+  );
+  CREATE INDEX papers_title_key ON papers (title_key);
+  CREATE INDEX papers_published ON papers (published);
+  CREATE INDEX papers_featured ON papers (featured_at) WHERE featured_at IS NOT NULL;
+  CREATE INDEX papers_search ON papers USING gin (search);
+
+  CREATE TABLE paper_categories (
+    category text NOT NULL,
+    paper_id text NOT NULL REFERENCES papers (id) ON DELETE CASCADE,
+    PRIMARY KEY (category, paper_id)
+  );
+  CREATE INDEX paper_categories_paper ON paper_categories (paper_id);
+
+  CREATE TABLE aliases (alias text PRIMARY KEY, paper_id text NOT NULL);
+
+  -- Timestamped facts about attention, never overwritten.
+  CREATE TABLE signals (
+    paper_id text NOT NULL,
+    source text NOT NULL,
+    kind text NOT NULL,
+    observed_at timestamptz NOT NULL,
+    value double precision NOT NULL,
+    PRIMARY KEY (paper_id, source, kind, observed_at)
+  );
+
+  -- Every write to a paper, in order; derived data (embeddings, vector index) follows it.
+  CREATE TABLE changes (
+    seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    paper_id text NOT NULL,
+    kind text NOT NULL
+  );
+
+  -- Fingerprints of every record merged, so that importing the same input again skips it.
+  CREATE TABLE record_fingerprints (fp text PRIMARY KEY);
+  `,
+  },
+  {
+    name: 'trending-1',
+    sql: `CREATE INDEX signals_by_time ON signals (kind, observed_at);`,
+  },
+];

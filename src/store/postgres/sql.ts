@@ -1,0 +1,80 @@
+/**
+ * Every SQL statement of the PostgreSQL adapter, named. Batches travel as arrays (`unnest`) or
+ * one JSON array (`jsonb_to_recordset`), so writing 500 papers is a handful of round trips.
+ */
+export const SQL = {
+  getState: `SELECT value FROM state WHERE key = $1`,
+  setState: `INSERT INTO state (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+
+  papersByIds: `SELECT id, doc FROM papers WHERE id = ANY($1::text[])`,
+  papersByTitleKey: `SELECT id, doc FROM papers WHERE title_key = $1 ORDER BY id`,
+  countContentPapers: `SELECT count(*)::int AS n FROM papers WHERE id LIKE 'pf:%'`,
+  countPapers: `SELECT count(*)::int AS n FROM papers`,
+  stats: `
+    SELECT (SELECT count(*)::int FROM papers) AS papers,
+           (SELECT count(*)::int FROM papers WHERE withdrawn) AS withdrawn,
+           (SELECT count(*)::int FROM papers WHERE id LIKE 'pf:%') AS "listingOnly",
+           (SELECT count(*)::int FROM signals) AS signals,
+           (SELECT max(published) FROM papers) AS newest`,
+  resolveAlias: `SELECT paper_id FROM aliases WHERE alias = $1`,
+  knownFingerprints: `SELECT fp FROM record_fingerprints WHERE fp = ANY($1::text[])`,
+
+  // Absorbed listing papers ($1: [{id, into}]): the row goes, its id becomes an alias.
+  absorbPapers: `
+    WITH gone AS (
+      DELETE FROM papers p USING jsonb_to_recordset($1::jsonb) AS a(id text, "into" text)
+      WHERE p.id = a.id RETURNING p.id, a."into"
+    ), aliased AS (
+      INSERT INTO aliases (alias, paper_id) SELECT id, "into" FROM gone
+      ON CONFLICT (alias) DO UPDATE SET paper_id = excluded.paper_id
+    )
+    INSERT INTO changes (paper_id, kind) SELECT id, 'merged' FROM gone`,
+  // New and changed papers ($1: [{id, title_key, ...}]), and one change event each. The final
+  // join sees the table as it was before this statement, which tells added from updated.
+  upsertPapers: `
+    WITH input AS (
+      SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
+        id text, title_key text, primary_category text, published timestamptz, updated timestamptz,
+        featured_at timestamptz, has_code boolean, withdrawn boolean, doc jsonb)
+    ), written AS (
+      INSERT INTO papers (id, title_key, primary_category, published, updated, featured_at, has_code, withdrawn, doc)
+      SELECT id, title_key, primary_category, published, updated, featured_at, has_code, withdrawn, doc FROM input
+      ON CONFLICT (id) DO UPDATE SET title_key = excluded.title_key, primary_category = excluded.primary_category,
+        published = excluded.published, updated = excluded.updated, featured_at = excluded.featured_at,
+        has_code = excluded.has_code, withdrawn = excluded.withdrawn, doc = excluded.doc
+    )
+    INSERT INTO changes (paper_id, kind)
+    SELECT i.id, CASE WHEN p.id IS NULL THEN 'added' ELSE 'updated' END
+    FROM input i LEFT JOIN papers p ON p.id = i.id`,
+  deleteCategories: `DELETE FROM paper_categories WHERE paper_id = ANY($1::text[])`,
+  insertCategories: `
+    INSERT INTO paper_categories (category, paper_id) SELECT * FROM unnest($1::text[], $2::text[])
+    ON CONFLICT DO NOTHING`,
+  insertAliases: `
+    INSERT INTO aliases (alias, paper_id) SELECT * FROM unnest($1::text[], $2::text[])
+    ON CONFLICT (alias) DO UPDATE SET paper_id = excluded.paper_id`,
+  insertFingerprints: `INSERT INTO record_fingerprints (fp) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING`,
+  // Returns the papers whose signal was new.
+  insertSignals: `
+    INSERT INTO signals (paper_id, source, kind, observed_at, value)
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::float8[])
+    ON CONFLICT DO NOTHING
+    RETURNING paper_id`,
+
+  newestActivity: `
+    SELECT greatest((SELECT max(observed_at) FROM signals), (SELECT max(featured_at) FROM papers)) AS at`,
+  // Papers with upvote observations inside (start, end], with their latest count by the end and
+  // the latest count before the start.
+  trendingInputs: `
+    WITH active AS (
+      SELECT DISTINCT paper_id FROM signals
+      WHERE kind = 'upvotes' AND observed_at > $1 AND observed_at <= $2
+    )
+    SELECT a.paper_id AS "paperId",
+      coalesce(p.featured_at, p.published) AS since,
+      coalesce((SELECT value FROM signals s WHERE s.paper_id = a.paper_id AND s.kind = 'upvotes'
+                AND s.observed_at <= $2 ORDER BY s.observed_at DESC LIMIT 1), 0) AS "externalLatest",
+      coalesce((SELECT value FROM signals s WHERE s.paper_id = a.paper_id AND s.kind = 'upvotes'
+                AND s.observed_at <= $1 ORDER BY s.observed_at DESC LIMIT 1), 0) AS "externalBefore"
+    FROM active a JOIN papers p ON p.id = a.paper_id`,
+} as const;

@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import pg from 'pg';
+import type { Paper } from '../../src/catalog/paper.js';
+import { openPostgres } from '../../src/store/postgres/database.js';
+import { PostgresCatalogStore } from '../../src/store/postgres/catalog-store.js';
+import { dropSchema, freshSchema, testDatabaseUrl } from '../postgres.js';
+import { fixture, runCli } from '../support.js';
+
+const paper = (id: string, title: string, abstract: string, author = 'A. Author'): Paper => ({
+  id, title, abstract, authors: [{ name: author }], categories: ['cs.LG'], withdrawn: false,
+  versions: [{ version: 1, date: '2025-03-12T00:00:00.000Z' }], published: '2025-03-12T00:00:00.000Z', updated: '2025-03-12T00:00:00.000Z',
+  provenance: {}, sources: [],
+});
+
+test('the weighted full-text vector ranks title over authors over abstract, and commits with the paper', async () => {
+  const url = await testDatabaseUrl();
+  const schema = freshSchema();
+  const db = openPostgres(url, { schema });
+  const store = new PostgresCatalogStore(db);
+  const match = async (query: string) => (await db.executeSql<{ id: string }>(
+    `SELECT id FROM papers WHERE search @@ websearch_to_tsquery('english', $1)
+     ORDER BY ts_rank_cd(search, websearch_to_tsquery('english', $1)) DESC, id`, [query])).map((row) => row.id);
+  try {
+    await store.writeBatch({
+      papers: [
+        paper('2503.00001', 'Graph networks', 'We study diffusion on graphs.'),
+        paper('2503.00002', 'Diffusion models for text', 'Language generation.'),
+        paper('2503.00003', 'Sparse attention', 'Long contexts.', 'Diffusion Smith'),
+      ],
+      absorbed: [], signals: [], fingerprints: [],
+    });
+    // Stemmed ("diffusing" finds "diffusion"); the title hit first, then the author, then the abstract.
+    assert.deepEqual(await match('diffusing'), ['2503.00002', '2503.00003', '2503.00001']);
+    assert.deepEqual(await match('"language generation"'), ['2503.00002']);
+
+    // The vector is written by the statement that writes the paper: a rolled-back update leaves
+    // the old text searchable and the new text not.
+    await assert.rejects(store.transaction(async () => {
+      await store.writeBatch({ papers: [paper('2503.00001', 'Graph networks', 'Spectral methods.')], absorbed: [], signals: [], fingerprints: [] });
+      assert.deepEqual(await match('spectral'), ['2503.00001']);
+      throw new Error('roll back');
+    }), /roll back/);
+    assert.deepEqual(await match('spectral'), []);
+    assert.deepEqual(await match('graphs'), ['2503.00001']);
+  } finally {
+    await db.close();
+    await dropSchema(url, schema);
+  }
+});
+
+test('the CLI imports into the server PAPERFEED_DATABASE_URL names; commands that still need SQLite say so', async () => {
+  const server = await testDatabaseUrl();
+  const name = freshSchema();
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  const saved = process.env.PAPERFEED_DATABASE_URL;
+  process.env.PAPERFEED_DATABASE_URL = url.toString();
+  try {
+    const first = await runCli(['import', '--format', 'daily-jsonl', '--json', fixture('daily-jsonl')]);
+    assert.equal(first.code, 0, first.err.join('\n'));
+    assert.deepEqual(JSON.parse(first.out.at(-1)!), { read: 6, added: 3, updated: 2, unchanged: 1, skipped: 0 });
+    const again = await runCli(['import', '--format', 'daily-jsonl', '--json', fixture('daily-jsonl')]);
+    assert.deepEqual(JSON.parse(again.out.at(-1)!), { read: 6, added: 0, updated: 0, unchanged: 6, skipped: 0 });
+    const stats = await runCli(['stats', '--json']);
+    assert.equal(JSON.parse(stats.out[0]!).papers, 3);
+
+    const search = await runCli(['search', 'diphoton']);
+    assert.equal(search.code, 2);
+    assert.match(search.err[0]!, /PAPERFEED_DATABASE_URL is set: .*still need SQLite/);
+
+    process.env.PAPERFEED_DATABASE_URL = 'mysql://localhost/x';
+    assert.equal((await runCli(['stats'])).code, 2);
+  } finally {
+    if (saved === undefined) delete process.env.PAPERFEED_DATABASE_URL;
+    else process.env.PAPERFEED_DATABASE_URL = saved;
+    await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+});
+
+test('an unreachable server is a usage error naming it without the password', async () => {
+  const db = openPostgres('postgres://paperfeed:secret@127.0.0.1:1/paperfeed');
+  try {
+    await assert.rejects(new PostgresCatalogStore(db).countPapers(), (error: Error) =>
+      error.name === 'PaperfeedError' && /cannot use postgres:\/\/paperfeed@127\.0\.0\.1:1\/paperfeed/.test(error.message) && !error.message.includes('secret'));
+  } finally {
+    await db.close();
+  }
+});
