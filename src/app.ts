@@ -18,6 +18,9 @@ import { searchTopics } from './digest/topics.js';
 import { createMailer, resolveMailConfig, type MailConfig } from './mail/config.js';
 import { SqliteDigestStore } from './store/sqlite/digest-store.js';
 import { SqliteWebStore } from './store/sqlite/web-store.js';
+import { SqliteCommunityStore } from './store/sqlite/community-store.js';
+import { AccountService } from './community/accounts.js';
+import { CommunityService } from './community/service.js';
 
 /** The catalog alone: what import, harvest and stats need, on SQLite or PostgreSQL. */
 export interface Catalog {
@@ -38,6 +41,10 @@ export interface App extends Catalog {
   search: Search;
   /** Subscriptions and digest runs (src/digest). */
   digests: DigestService;
+  /** Magic-link sign-in and sessions (src/community/accounts.ts). */
+  accounts: AccountService;
+  /** Upvotes, follows, collections and "For you" (src/community). */
+  community: CommunityService;
   mail: MailConfig;
   close(): void;
 }
@@ -75,6 +82,13 @@ export function createApp(config: AppConfig, now: () => Date = () => new Date())
     store: digestStore, catalog: digestStore, topics: searchTopics(search), trending: trendingStore, state: store,
     mailer, render: createDigestRenderer(), settings: mail,
   });
+  const communityStore = new SqliteCommunityStore(db);
+  const accounts = new AccountService({ store: communityStore, subscriptions: digestStore, state: store, mailer, settings: mail });
+  const community = new CommunityService({
+    store: communityStore,
+    catalog: { getPapers: (ids) => store.getPapers(ids), newestPaper: () => digestStore.newestPaper() },
+    topics: searchTopics(search), search, vectors: () => search.vectors(),
+  });
   return {
     config,
     store,
@@ -83,6 +97,8 @@ export function createApp(config: AppConfig, now: () => Date = () => new Date())
     webStore: new SqliteWebStore(db),
     search,
     digests,
+    accounts,
+    community,
     mail,
     close: () => {
       void mailer.close();

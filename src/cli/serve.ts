@@ -6,6 +6,7 @@ import { resolveConfig } from '../config.js';
 import { openFileSource } from '../ingest/formats.js';
 import { createWebApp } from '../web/server.js';
 import { digestWebOptions } from '../web/digest-routes.js';
+import { communityRoutes } from '../web/community-routes.js';
 import { startDigestScheduler } from '../digest/scheduler.js';
 import { stringOption, type Command, type Io } from './command.js';
 
@@ -25,7 +26,8 @@ export const serveCommand: Command = {
     if (parsed.values['load-sample'] === true) await loadSampleIfEmpty(app, io);
     const onError = (error: Error) => io.err(`digest: ${error.message}`);
     app.digests.onEvent((event) => io.err(`digest: ${event.type} for subscriber ${event.subscriberId}: ${event.error.message}`));
-    const web = createWebApp(app, digestWebOptions(app, { onError }));
+    const digestOptions = digestWebOptions(app, { onError });
+    const web = createWebApp(app, { ...digestOptions, extensions: [...digestOptions.extensions, communityRoutes(app, { onError })] });
     const server = serve({ fetch: web.fetch, port: app.config.port, hostname: '0.0.0.0' });
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);

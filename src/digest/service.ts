@@ -146,6 +146,11 @@ export class DigestService {
     await this.deps.store.deleteSubscriber(subscriber.id);
   }
 
+  /** The subscription of an address, if any (an account's page links to it). */
+  async subscriptionOf(email: string): Promise<Subscriber | undefined> {
+    return this.deps.store.subscriberByEmail(email);
+  }
+
   /** The signed links of a subscriber, valid from `now`. */
   async links(subscriber: Subscriber, now: Date): Promise<{ confirm: string; manage: string; unsubscribe: string }> {
     const link = async (path: string, purpose: TokenPurpose) => `${this.deps.settings.baseUrl}/${path}/${await this.token(subscriber, purpose, now)}`;

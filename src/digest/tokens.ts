@@ -6,8 +6,11 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { StateStore } from '../catalog/store.js';
 import { PaperfeedError } from '../errors.js';
 
-/** What a token allows: confirming, managing (preferences, export, delete), unsubscribing. */
-export type TokenPurpose = 'confirm' | 'manage' | 'unsubscribe';
+/**
+ * What a token allows: confirming, managing (preferences, export, delete), unsubscribing; and
+ * for accounts (src/community), a session cookie and a personal feed's address.
+ */
+export type TokenPurpose = 'confirm' | 'manage' | 'unsubscribe' | 'session' | 'feed';
 
 /** How long each kind of link works after it was sent. */
 export const TOKEN_LIFETIME_MS: Record<TokenPurpose, number> = {
@@ -15,6 +18,9 @@ export const TOKEN_LIFETIME_MS: Record<TokenPurpose, number> = {
   // Digests stay in inboxes for a long time; their links must keep working.
   manage: 365 * 86_400_000,
   unsubscribe: 365 * 86_400_000,
+  session: 30 * 86_400_000,
+  // Feed readers keep an address for years.
+  feed: 10 * 365 * 86_400_000,
 };
 
 /**

@@ -13,7 +13,7 @@ import { similarPapers, type ScoredPaper, type SimilarDeps } from './similar.js'
 import { snippet } from './snippet.js';
 import type { EmbeddingStore, SearchStore, StoreFilters, StoredHit } from './store.js';
 import type { SearchHit, SearchQuery, SearchResult, SearchService, SearchSort } from './types.js';
-import { buildVectorIndex } from './vectors.js';
+import { buildVectorIndex, type VectorIndex } from './vectors.js';
 
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/, 'expected a date YYYY-MM-DD').transform((value) => value.slice(0, 10))
   .refine((day) => !Number.isNaN(Date.parse(day)), 'not a real date');
@@ -54,6 +54,8 @@ export interface Search extends SearchService {
   similar(id: string, options: { limit: number; candidateIds?: readonly string[] }): Promise<ScoredPaper[]>;
   /** Forgets the loaded model and vectors, so the next query reads the newest ones. */
   refresh(): void;
+  /** Every paper's embedding by rowid (the semantic index), or undefined before `paperfeed embed`. */
+  vectors(): Promise<VectorIndex | undefined>;
 }
 
 /** Creates the search service over its ports. Embeddings are loaded on first semantic use. */
@@ -119,6 +121,15 @@ export function createSearch(deps: SearchDeps): Search {
 
     refresh() {
       semantic = undefined;
+    },
+
+    async vectors() {
+      try {
+        return (await loadSemantic()).index;
+      } catch (error) {
+        if (error instanceof PaperfeedError && error.code === 'conflict') return undefined;
+        throw error;
+      }
     },
   };
 }

@@ -39,7 +39,8 @@ export interface DigestRouteOptions {
 
 /** Forms here are small; anything bigger is refused before it is parsed. */
 const MAX_FORM_BYTES = 8 * 1024;
-const formLimit = bodyLimit({ maxSize: MAX_FORM_BYTES, onError: () => { throw new PaperfeedError('bad_input', 'this form is too large'); } });
+/** Refuses form bodies over 8 KiB before they are parsed (a `bad_input`). */
+export const formLimit = bodyLimit({ maxSize: MAX_FORM_BYTES, onError: () => { throw new PaperfeedError('bad_input', 'this form is too large'); } });
 const Token = z.string().regex(/^[\w.-]{10,300}$/, 'not a link we sent');
 
 /** The digest pages as `createWebApp` options. */
@@ -188,11 +189,13 @@ function outboxDir(app: App, c: Context<WebEnv>): string {
   return app.mail.outboxDir;
 }
 
-function Csrf({ c }: { c: Context<WebEnv> }) {
+/** The hidden CSRF field of a form, with this visitor's token. */
+export function Csrf({ c }: { c: Context<WebEnv> }) {
   return <input type="hidden" name={CSRF_FIELD} value={c.get('csrfToken') ?? ''} />;
 }
 
-async function page(c: Context<WebEnv>, kit: WebKit, title: string, body: ReturnType<typeof Csrf>, status: 200 | 400 = 200) {
+/** A personal page in the layout: never cached, and no referrer leaks its URL's token. */
+export async function page(c: Context<WebEnv>, kit: WebKit, title: string, body: ReturnType<typeof Csrf>, status: 200 | 400 = 200) {
   c.header('Cache-Control', 'no-store');
   c.header('Referrer-Policy', 'no-referrer');
   return kit.sendPage(c, await kit.renderPage({ title }, body), status);

@@ -13,6 +13,7 @@ import {
   BreakdownTable, PaperList, Pager, authorHref, categoryHref, paperHref,
 } from './views/components.js';
 import { MonthHistogram, Sparkline } from './views/svg.js';
+import { PaperActions } from './views/paper-actions.js';
 import { hasMath, oneLine, renderMath } from './views/text.js';
 
 const PAGE_SIZE = 50;
@@ -322,6 +323,7 @@ async function paperBody(site: Site, paper: Paper) {
         <h2 id="attention-title">Attention</h2>
         <p><span class="votes">{`▲ ${counts?.upvotes ?? 0}`}</span> upvotes{counts?.comments != null && ` · ${counts.comments} comments`}{counts?.githubStars != null && ` · ${counts.githubStars} GitHub stars`}</p>
         <Sparkline points={history} />
+        <PaperActions paperId={paper.id} back={paperHref(paper.id)} />
       </section>
       <section aria-labelledby="trending-title">
         <h2 id="trending-title">Why is this trending?</h2>

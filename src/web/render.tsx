@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { WebEnv } from './http.js';
+import { CSRF_FIELD } from './security.js';
 import { Layout, type LayoutProps } from './views/layout.js';
 
 /** What a page says about itself besides its body. */
@@ -10,6 +11,14 @@ export type PageMeta = Omit<LayoutProps, 'csrfToken' | 'children'>;
 // Cached pages are rendered once with this stand-in for the visitor's CSRF token, which is
 // swapped in per request. It is random per process, so no paper text can contain it.
 const TOKEN_STAND_IN = `csrf-${randomBytes(12).toString('hex')}`;
+
+/**
+ * The hidden CSRF field of a form on a page made by {@link renderPage}: it holds the stand-in,
+ * which sending swaps for the visitor's token, so it works on cached pages too.
+ */
+export function CsrfField() {
+  return <input type="hidden" name={CSRF_FIELD} value={TOKEN_STAND_IN} />;
+}
 
 /** Renders a page inside the layout, as a string with a stand-in for the CSRF token. */
 export async function renderPage(meta: PageMeta, body: Child | Promise<Child>): Promise<string> {

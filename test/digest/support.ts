@@ -7,6 +7,8 @@ import { importSource } from '../../src/catalog/import.js';
 import type { SourceRecord } from '../../src/catalog/paper.js';
 import type { MailConfig } from '../../src/mail/config.js';
 import { digestWebOptions, type DigestRouteOptions } from '../../src/web/digest-routes.js';
+import { communityRoutes, type CommunityRouteOptions } from '../../src/web/community-routes.js';
+import { MemoryRateLimiter } from '../../src/web/rate-limit.js';
 import { createWebApp } from '../../src/web/server.js';
 import { tempDir } from '../support.js';
 import { DEFAULT_PREFERENCES, type Preferences } from '../../src/digest/subscription.js';
@@ -49,7 +51,7 @@ export function clock(start: string) {
 }
 
 /** The real app on a temp SQLite file, mail to `smtpUrl` (else the outbox), served on 127.0.0.1. */
-export async function digestSite(options: { smtpUrl?: string; now: () => Date; routes?: DigestRouteOptions; rate?: number }) {
+export async function digestSite(options: { smtpUrl?: string; now: () => Date; routes?: DigestRouteOptions; community?: CommunityRouteOptions; rate?: number }) {
   const { dir, cleanup } = tempDir();
   const dbFile = join(dir, 'paperfeed.db');
   const mail: MailConfig = {
@@ -61,7 +63,12 @@ export async function digestSite(options: { smtpUrl?: string; now: () => Date; r
     concurrency: 2,
   };
   const app = createApp({ dbFile, port: 0, mail }, options.now);
-  const web = createWebApp(app, { now: options.now, ...digestWebOptions(app, { now: options.now, ...options.routes }) });
+  // The site as `paperfeed serve` composes it: digest and community pages.
+  const digest = digestWebOptions(app, { now: options.now, ...options.routes });
+  const web = createWebApp(app, { now: options.now, ...digest, extensions: [...digest.extensions, communityRoutes(app, {
+    // Every test client shares one address; tests of the sign-in limit pass their own limiter.
+    now: options.now, perClient: new MemoryRateLimiter({ perMinute: 600, burst: 100 }), ...options.community,
+  })] });
   const server = serve({ fetch: web.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -77,25 +84,34 @@ export async function digestSite(options: { smtpUrl?: string; now: () => Date; r
   };
 }
 
-/** A browser-like client: keeps the CSRF cookie and fills the CSRF field of forms. */
+/** A browser-like client: keeps its cookies (CSRF, session) and fills the CSRF field of forms. */
 export function browser(origin: string) {
-  let cookie = '';
+  const jar = new Map<string, string>();
   let csrf = '';
   const request = async (method: string, path: string, form?: Record<string, string>, headers: Record<string, string> = {}) => {
     const response = await fetch(path.startsWith('http') ? path : `${origin}${path}`, {
       method,
       redirect: 'manual',
-      headers: { ...(cookie && { cookie }), ...(form && { 'content-type': 'application/x-www-form-urlencoded' }), ...headers },
+      headers: { ...(jar.size > 0 && { cookie: [...jar].map(([name, value]) => `${name}=${value}`).join('; ') }), ...(form && { 'content-type': 'application/x-www-form-urlencoded' }), ...headers },
       ...(form && { body: new URLSearchParams({ csrf, ...form }).toString() }),
     });
-    const set = response.headers.get('set-cookie');
-    if (set) cookie = set.split(';')[0]!;
+    for (const set of response.headers.getSetCookie()) {
+      const [pair, ...attributes] = set.split(';');
+      const [name, value] = [pair!.slice(0, pair!.indexOf('=')), pair!.slice(pair!.indexOf('=') + 1)];
+      if (value === '' || attributes.some((attribute) => /max-age=0\b/i.test(attribute.trim()))) jar.delete(name);
+      else jar.set(name, value);
+    }
     const body = await response.text();
     const token = /name="csrf" value="([^"]+)"/.exec(body)?.[1];
     if (token) csrf = token;
     return { status: response.status, body, headers: response.headers };
   };
   return {
+    /** The cookies this client holds, by name. */
+    jar,
+    /** The CSRF token of the last page with a form. */
+    csrf: () => csrf,
+    request,
     get: (path: string) => request('GET', path),
     post: (path: string, form: Record<string, string> = {}, headers?: Record<string, string>) => request('POST', path, form, headers),
   };

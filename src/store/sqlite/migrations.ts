@@ -1,3 +1,4 @@
+import { COMMUNITY_1 } from './community-sql.js';
 import { DIGEST_1 } from './digest-sql.js';
 import { SEARCH_1 } from './search-sql.js';
 
@@ -73,4 +74,5 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   { name: 'search-1', sql: SEARCH_1 },
   { name: 'digest-1', sql: DIGEST_1 },
+  { name: 'community-1', sql: COMMUNITY_1 },
 ];

@@ -35,16 +35,32 @@ export const SQL = {
   insertFingerprint: `INSERT OR IGNORE INTO record_fingerprints (fp) VALUES (?)`,
   insertChange: `INSERT INTO changes (paper_id, paper_rowid, kind) VALUES (?, ?, ?)`,
 
-  newestActivity: `SELECT max(at) AS at FROM (SELECT max(observed_at) AS at FROM signals UNION ALL SELECT max(featured_at) FROM papers WHERE featured_at IS NOT NULL)`,
-  // Papers with upvote observations inside (start, end], with their latest count by the end and
-  // the latest count before the start.
+  // Votes are signals too, so a window ends now once someone votes (docs/trending.md).
+  newestActivity: `
+    SELECT max(at) AS at FROM (
+      SELECT max(observed_at) AS at FROM signals
+      UNION ALL SELECT max(featured_at) FROM papers WHERE featured_at IS NOT NULL
+      UNION ALL SELECT max(at) FROM vote_events)`,
+  // Papers with upvote observations or votes inside (start, end], with their latest external
+  // count by the end, the latest before the start, and our votes cast inside the window that
+  // still stand at its end. Both sources are read through their time indexes, so the query
+  // touches only the window's signals and vote events, however long the history grows.
   trendingInputs: `
-    WITH active AS (
+    WITH external AS (
       SELECT DISTINCT paper_id FROM signals
       WHERE kind = 'upvotes' AND observed_at > @start AND observed_at <= @end
-    )
+    ),
+    ours AS (
+      SELECT v.paper_id, count(*) AS n FROM vote_events v
+      WHERE v.kind = 'vote' AND v.at > @start AND v.at <= @end
+        AND NOT EXISTS (SELECT 1 FROM vote_events u WHERE u.account_id = v.account_id AND u.paper_id = v.paper_id
+                        AND u.seq > v.seq AND u.at <= @end)
+      GROUP BY v.paper_id
+    ),
+    active AS (SELECT paper_id FROM external UNION SELECT paper_id FROM ours)
     SELECT a.paper_id AS paperId,
       coalesce(p.featured_at, p.published) AS since,
+      coalesce((SELECT n FROM ours o WHERE o.paper_id = a.paper_id), 0) AS ourVotes,
       coalesce((SELECT value FROM signals s WHERE s.paper_id = a.paper_id AND s.kind = 'upvotes'
                 AND s.observed_at <= @end ORDER BY s.observed_at DESC LIMIT 1), 0) AS externalLatest,
       coalesce((SELECT value FROM signals s WHERE s.paper_id = a.paper_id AND s.kind = 'upvotes'

@@ -19,7 +19,6 @@ export class SqliteTrendingStore implements TrendingStore {
   }
 
   async trendingInputs(start: string, end: string): Promise<TrendingInput[]> {
-    const rows = this.statements.trendingInputs.all({ start, end }) as Omit<TrendingInput, 'ourVotes'>[];
-    return rows.map((row) => ({ ...row, ourVotes: 0 }));
+    return this.statements.trendingInputs.all({ start, end }) as TrendingInput[];
   }
 }

@@ -1,10 +1,12 @@
 /** The named SQL of the web's read port (see `src/web/ports.ts`). */
 export const WEB_SQL = {
-  // Changes to papers bump `seq`; new upvote observations move the newest signal time. Both
-  // lookups are index seeks, so checking the version on every request is cheap.
+  // Changes to papers bump `seq`; new upvote observations move the newest signal time; our
+  // votes and unvotes bump the vote event seq. All are index seeks, so checking the version on
+  // every request is cheap.
   dataVersion: `
     SELECT (SELECT coalesce(max(seq), 0) FROM changes) AS seq,
-           (SELECT coalesce(max(observed_at), '') FROM signals WHERE kind = 'upvotes') AS signalAt`,
+           (SELECT coalesce(max(observed_at), '') FROM signals WHERE kind = 'upvotes') AS signalAt,
+           (SELECT coalesce(max(seq), 0) FROM vote_events) AS voteSeq`,
 
   featuredCount: `SELECT count(*) AS n FROM papers WHERE featured_at >= @start AND featured_at < @end`,
   // Hugging Face's "trending" order of a day: most upvoted first.

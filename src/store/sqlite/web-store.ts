@@ -17,8 +17,8 @@ export class SqliteWebStore implements WebStore {
   }
 
   async dataVersion(): Promise<string> {
-    const row = this.statements.dataVersion.get() as { seq: number; signalAt: string };
-    return `${row.seq}.${row.signalAt}`;
+    const row = this.statements.dataVersion.get() as { seq: number; signalAt: string; voteSeq: number };
+    return `${row.seq}.${row.signalAt}.${row.voteSeq}`;
   }
 
   async featured(start: string, end: string, sort: FeaturedSort, offset: number, limit: number): Promise<{ total: number; papers: Paper[] }> {

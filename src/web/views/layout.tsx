@@ -23,7 +23,7 @@ export interface LayoutProps {
   title: string;
   csrfToken: string;
   /** Which navigation entry is the current page. */
-  current?: 'trending' | 'daily' | 'search' | 'categories' | 'api';
+  current?: 'trending' | 'daily' | 'search' | 'categories' | 'api' | 'for-you';
   feed?: FeedLink;
   /** Load KaTeX's stylesheet: the page shows typeset math. */
   math?: boolean;
@@ -38,6 +38,7 @@ export function Layout({ title, csrfToken, current, feed, math, children }: Layo
     ['search', '/search', 'Search'],
     ['categories', '/categories', 'Categories'],
     ['api', '/api/docs', 'API'],
+    ['for-you', '/for-you', 'For you'],
   ] as const;
   return (
     <html lang="en">
