@@ -143,7 +143,7 @@ for (const backend of backends) {
       assert.equal((await catalog.store.stats()).signals, 4);
 
       assert.equal(await catalog.trendingStore.newestActivity(), '2025-03-13T00:00:00.000Z');
-      const inputs = await catalog.trendingStore.trendingInputs('2025-03-11T00:00:00.000Z', '2025-03-13T00:00:00.000Z');
+      const inputs = await catalog.trendingStore.trendingInputs('2025-03-11T00:00:00.000Z', '2025-03-13T00:00:00.000Z', '2025-03-13T00:00:00.000Z');
       assert.deepEqual(inputs.sort((a, b) => a.paperId.localeCompare(b.paperId)), [
         { paperId: '2503.00001', since: '2025-03-10T00:00:00.000Z', ourVotes: 0, externalLatest: 40, externalBefore: 3 },
         { paperId: '2503.00002', since: '2025-03-11T00:00:00.000Z', ourVotes: 0, externalLatest: 9, externalBefore: 0 },

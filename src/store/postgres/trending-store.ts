@@ -12,7 +12,8 @@ export class PostgresTrendingStore implements TrendingStore {
     return row?.at?.toISOString();
   }
 
-  async trendingInputs(start: string, end: string): Promise<TrendingInput[]> {
+  // Votes are not on PostgreSQL yet, so only external signals count there.
+  async trendingInputs(start: string, end: string, _votesUntil: string): Promise<TrendingInput[]> {
     const rows = await this.db.executeSql<Omit<TrendingInput, 'ourVotes' | 'since'> & { since: Date }>(SQL.trendingInputs, [start, end]);
     return rows.map((row) => ({ ...row, since: row.since.toISOString(), ourVotes: 0 }));
   }

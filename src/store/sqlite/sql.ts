@@ -39,11 +39,10 @@ export const SQL = {
   newestActivity: `
     SELECT max(at) AS at FROM (
       SELECT max(observed_at) AS at FROM signals
-      UNION ALL SELECT max(featured_at) FROM papers WHERE featured_at IS NOT NULL
-      UNION ALL SELECT max(at) FROM vote_events)`,
-  // Papers with upvote observations or votes inside (start, end], with their latest external
-  // count by the end, the latest before the start, and our votes cast inside the window that
-  // still stand at its end. Both sources are read through their time indexes, so the query
+      UNION ALL SELECT max(featured_at) FROM papers WHERE featured_at IS NOT NULL)`,
+  // Papers with upvote observations inside (start, end] or our votes since the start, with their
+  // latest external count by the end, the latest before the start, and our votes cast since the
+  // start that still stand now (@votesUntil). Both sources are read through their time indexes, so the query
   // touches only the window's signals and vote events, however long the history grows.
   trendingInputs: `
     WITH external AS (
@@ -52,9 +51,9 @@ export const SQL = {
     ),
     ours AS (
       SELECT v.paper_id, count(*) AS n FROM vote_events v
-      WHERE v.kind = 'vote' AND v.at > @start AND v.at <= @end
+      WHERE v.kind = 'vote' AND v.at > @start AND v.at <= @votesUntil
         AND NOT EXISTS (SELECT 1 FROM vote_events u WHERE u.account_id = v.account_id AND u.paper_id = v.paper_id
-                        AND u.seq > v.seq AND u.at <= @end)
+                        AND u.seq > v.seq AND u.at <= @votesUntil)
       GROUP BY v.paper_id
     ),
     active AS (SELECT paper_id FROM external UNION SELECT paper_id FROM ours)

@@ -18,7 +18,7 @@ export class SqliteTrendingStore implements TrendingStore {
     return (this.statements.newestActivity.get() as { at: string | null }).at ?? undefined;
   }
 
-  async trendingInputs(start: string, end: string): Promise<TrendingInput[]> {
-    return this.statements.trendingInputs.all({ start, end }) as TrendingInput[];
+  async trendingInputs(start: string, end: string, votesUntil: string): Promise<TrendingInput[]> {
+    return this.statements.trendingInputs.all({ start, end, votesUntil }) as TrendingInput[];
   }
 }
