@@ -89,7 +89,7 @@ export function registerPages(web: Hono<WebEnv>, site: Site): void {
               ))}
             </ul>
           </nav>
-          <p class="muted">From <time datetime={view.start}>{view.start.slice(0, 16).replace('T', ' ')}</time> to <time datetime={view.end}>{view.end.slice(0, 16).replace('T', ' ')}</time> UTC. <a href="/docs/trending">How the score works</a>.</p>
+          <p class="muted">From <time datetime={view.start}>{view.start.slice(0, 16).replace('T', ' ')}</time> to <time datetime={view.end}>{view.end.slice(0, 16).replace('T', ' ')}</time> UTC. <a href="/about/trending">How the score works</a>.</p>
           <PaperList
             papers={view.entries.slice(0, PAGE_SIZE).map((entry) => entry.paper)}
             extras={(paper) => {
@@ -249,7 +249,7 @@ export function registerPages(web: Hono<WebEnv>, site: Site): void {
       <p>A window ends now, or at the end of the newest day of data when that is older. Papers with no points are not listed; equal scores are ordered by arXiv id. Each paper's page shows its own terms under “Why is this trending?”.</p>
     </>
   ));
-  web.get('/docs/trending', async (c) => sendPage(c, await trendingDocs));
+  web.get('/about/trending', async (c) => sendPage(c, await trendingDocs));
 
   web.get('/categories', async (c) => {
     const categories = await site.categories();
@@ -335,7 +335,7 @@ async function paperBody(site: Site, paper: Paper) {
               <BreakdownTable breakdown={entry.item.breakdown} score={entry.item.score} />
             </details>
           ))}
-        <p class="muted"><a href="/docs/trending">How the score works</a></p>
+        <p class="muted"><a href="/about/trending">How the score works</a></p>
       </section>
       <section aria-labelledby="details-title">
         <h2 id="details-title">Details</h2>

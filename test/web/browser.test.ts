@@ -125,7 +125,7 @@ const PAGE_TYPES: [string, string][] = [
   ['categories', '/categories'],
   ['category', '/categories/math.CO'],
   ['api-docs', '/api/docs'],
-  ['trending-docs', '/docs/trending'],
+  ['trending-docs', '/about/trending'],
 ];
 
 for (const [name, path] of PAGE_TYPES) {

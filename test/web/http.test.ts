@@ -133,7 +133,7 @@ describe('pages', () => {
 
   test('unknown pages are an HTML 404; static files are cached', async () => {
     await html('/no/such/page', 404);
-    assert.match((await html('/docs/trending')).body, /0.5 \^ \(ageHours \/ halfLifeHours\)/);
+    assert.match((await html('/about/trending')).body, /0.5 \^ \(ageHours \/ halfLifeHours\)/);
     const css = await get('/static/style.css');
     assert.equal(css.status, 200);
     assert.match(css.headers.get('cache-control')!, /max-age=86400/);
