@@ -27,7 +27,7 @@ export class OutboxMailer implements Mailer {
     // The file is the delivery: when a crash hit between writing it and recording it, the retry finds it and stops.
     if (await exists(path)) return;
     await mkdir(this.dir, { recursive: true });
-    const { raw: message } = await buildMessage(mail);
+    const { raw: message } = buildMessage(mail);
     const temp = `${path}.${process.pid}.tmp`;
     const file = await open(temp, 'w');
     try {

@@ -31,7 +31,7 @@ export class SmtpMailer implements Mailer {
   async send(mail: OutgoingMail): Promise<void> {
     try {
       // Sent as built: nodemailer would otherwise stream each header and body line to the socket on its own.
-      await this.transport.sendMail(await buildMessage(mail));
+      await this.transport.sendMail(buildMessage(mail));
     } catch (error) {
       throw smtpFailure(error as Error & { responseCode?: number });
     }
