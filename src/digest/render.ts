@@ -113,8 +113,9 @@ function compileMjml(source: string): Promise<{ html: string; errors: string[] }
 
 async function compile(): Promise<Compiled> {
   const { html: raw, errors } = await compileMjml(TEMPLATE);
-  // MJML indents its output; line breaks between tags carry no meaning and would double the size of every email.
-  const html = raw.replace(/>\s*\n\s*</g, '><');
+  // MJML indents its output, which would double the size of every email. The line breaks between
+  // tags stay: they carry no meaning, and short lines let the HTML part go without encoding (7bit).
+  const html = raw.replace(/>\s*\n\s*</g, '>\n<');
   const start = html.indexOf(ITEM_START);
   const end = html.indexOf(ITEM_END);
   if (errors.length > 0 || start < 0 || end < start) {
@@ -266,5 +267,6 @@ function wrap(text: string, width: number): string[] {
 /** One line: every run of white space or control characters becomes one space. */
 const oneLine = (text: string) => text.replace(/[\s\p{Cc}]+/gu, ' ').trim();
 
+/** Escapes markup, and writes non-ASCII characters as references so the HTML part is ASCII and needs no transfer encoding. */
 const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
+  text.replace(/[&<>"']|[^\x00-\x7f]/gu, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] ?? `&#${char.codePointAt(0)};`);

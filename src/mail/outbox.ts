@@ -4,10 +4,9 @@
  */
 import { mkdir, open, readdir, readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import nodemailer, { type Transporter } from 'nodemailer';
 import type { Mailer, OutgoingMail } from '../digest/mailer.js';
 import { PaperfeedError } from '../errors.js';
-import { toMessageOptions } from './message.js';
+import { buildMessage } from './message.js';
 
 /** One message in the outbox. */
 export interface OutboxEntry {
@@ -20,11 +19,7 @@ const NAME = /^[\w.-]{1,200}\.eml$/;
 
 /** Writes messages to `dir` atomically (temp file, fsync, rename); a key already there is not written again. */
 export class OutboxMailer implements Mailer {
-  private readonly composer: Transporter;
-
-  constructor(readonly dir: string) {
-    this.composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
-  }
+  constructor(readonly dir: string) {}
 
   async send(mail: OutgoingMail): Promise<void> {
     const name = `${mail.key.replace(/[^\w.-]/g, '_')}.eml`;
@@ -32,7 +27,7 @@ export class OutboxMailer implements Mailer {
     // The file is the delivery: when a crash hit between writing it and recording it, the retry finds it and stops.
     if (await exists(path)) return;
     await mkdir(this.dir, { recursive: true });
-    const { message } = (await this.composer.sendMail(toMessageOptions(mail))) as { message: Buffer };
+    const { raw: message } = buildMessage(mail);
     const temp = `${path}.${process.pid}.tmp`;
     const file = await open(temp, 'w');
     try {

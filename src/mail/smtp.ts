@@ -2,7 +2,7 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Mailer, OutgoingMail } from '../digest/mailer.js';
 import { PaperfeedError } from '../errors.js';
-import { toMessageOptions } from './message.js';
+import { buildMessage } from './message.js';
 
 /**
  * Sends through an SMTP relay named by URL: `smtps://user:pass@host:465` (implicit TLS) or
@@ -30,7 +30,8 @@ export class SmtpMailer implements Mailer {
 
   async send(mail: OutgoingMail): Promise<void> {
     try {
-      await this.transport.sendMail(toMessageOptions(mail));
+      // Sent as built: nodemailer would otherwise stream each header and body line to the socket on its own.
+      await this.transport.sendMail(buildMessage(mail));
     } catch (error) {
       throw smtpFailure(error as Error & { responseCode?: number });
     }

@@ -79,7 +79,8 @@ export const DIGEST_SQL = {
     UPDATE subscribers SET hard_bounces = hard_bounces + 1,
       status = CASE WHEN hard_bounces + 1 >= @suspendAfter THEN 'suspended' ELSE status END
     WHERE id = @id`,
-  insertSentPaper: `INSERT OR IGNORE INTO digest_sent_papers (subscriber_id, paper_id) VALUES (?, ?)`,
+  // One statement for a digest's papers (a JSON array): a run records thousands of digests.
+  insertSentPapers: `INSERT OR IGNORE INTO digest_sent_papers (subscriber_id, paper_id) SELECT @subscriberId, value FROM json_each(@paperIds)`,
   sentPaperIds: `SELECT paper_id AS paperId FROM digest_sent_papers WHERE subscriber_id = ?`,
   history: `
     SELECT period, state, attempts, updated_at AS updatedAt, paper_ids AS paperIds, error

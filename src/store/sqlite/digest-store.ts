@@ -73,8 +73,9 @@ export class SqliteDigestStore implements DigestStore, DigestCatalog {
 
   async markSent(subscriberId: number, period: string, paperIds: readonly string[], now: string): Promise<void> {
     this.db.transaction(() => {
-      this.statements.markSent.run({ subscriberId, period, paperIds: JSON.stringify(paperIds), now });
-      for (const paperId of paperIds) this.statements.insertSentPaper.run(subscriberId, paperId);
+      const ids = JSON.stringify(paperIds);
+      this.statements.markSent.run({ subscriberId, period, paperIds: ids, now });
+      this.statements.insertSentPapers.run({ subscriberId, paperIds: ids });
       this.statements.resetBounces.run(subscriberId);
     })();
   }
