@@ -57,6 +57,16 @@ try {
     }
   };
 
+  const before = process.memoryUsage();
+  const buildStarted = performance.now();
+  await app.search.warm();
+  emit({
+    engine: 'keyword-index', papers, build_s: Math.round((performance.now() - buildStarted) / 100) / 10,
+    // The postings are ArrayBuffers (outside the JS heap); the term dictionary is on the heap.
+    heap_mb: Math.round((process.memoryUsage().heapUsed - before.heapUsed) / 2 ** 20),
+    array_mb: Math.round((process.memoryUsage().arrayBuffers - before.arrayBuffers) / 2 ** 20),
+    rss_mb: Math.round(process.memoryUsage().rss / 2 ** 20),
+  });
   await app.search.search({ text: 'warm up', mode: 'hybrid' });
   for (const mode of ['keyword', 'semantic', 'hybrid'] as SearchMode[]) {
     await measure('paperfeed', mode, (text) => app.search.search({ text, mode, limit: 10 }));

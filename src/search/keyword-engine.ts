@@ -61,6 +61,8 @@ export class KeywordEngine {
   }
 
   private async applyChanges(): Promise<void> {
+    // A search that queued behind another's catch-up finds nothing left, and repacks nothing.
+    const from = this.seq;
     for (let batch = await this.feed.changesAfter(this.seq, CHANGE_BATCH); batch; batch = await this.feed.changesAfter(this.seq, CHANGE_BATCH)) {
       for (const { rowid, text } of batch.papers) {
         if (text) this.index.put(rowid, text);
@@ -68,7 +70,7 @@ export class KeywordEngine {
       }
       this.seq = batch.seq;
     }
-    this.index.flush();
+    if (this.seq > from || this.index.pending > 0) this.index.flush();
   }
 
   private serially<T>(work: () => Promise<T>): Promise<T> {
