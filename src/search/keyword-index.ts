@@ -112,7 +112,8 @@ export class KeywordIndex {
   private docOfRowid = new Uint32Array(1024);
   private liveDocs = 0;
   private totalTokens = 0;
-  private readonly stems = new Map<string, string>();
+  /** Each word's term id, so that a common word is stemmed and looked up once. */
+  private readonly wordTerms = new Map<string, number>();
 
   /** Papers in the index. */
   get size(): number {
@@ -139,7 +140,7 @@ export class KeywordIndex {
     let length = 0;
     for (const [field, weight] of [[text.title, TITLE_WEIGHT], [text.authors, 1], [text.abstract, 1], [text.categories, 1]] as const) {
       for (const word of words(field)) {
-        const term = this.termId(this.stemOf(word));
+        const term = this.termOfWord(word);
         frequencies.set(term, (frequencies.get(term) ?? 0) + weight);
         length += 1;
       }
@@ -363,14 +364,14 @@ export class KeywordIndex {
     return id;
   }
 
-  private stemOf(word: string): string {
-    let stemmed = this.stems.get(word);
-    if (stemmed === undefined) {
-      stemmed = stem(word);
+  private termOfWord(word: string): number {
+    let term = this.wordTerms.get(word);
+    if (term === undefined) {
+      term = this.termId(stem(word));
       // Rare words would grow the cache without bound; common ones are what it is for.
-      if (this.stems.size < 1_000_000) this.stems.set(word, stemmed);
+      if (this.wordTerms.size < 1_000_000) this.wordTerms.set(word, term);
     }
-    return stemmed;
+    return term;
   }
 
   private log(term: number, doc: number, tf: number): void {
