@@ -92,7 +92,8 @@ export interface KeywordTopK {
 export class KeywordIndex {
   private readonly termIds = new Map<string, number>();
   private termNames: string[] = [];
-  private sortedTermIds: Uint32Array | undefined;
+  /** Term ids in term order, for prefixes; terms added since are merged in when a prefix is searched. */
+  private sortedTermIds = new Uint32Array(0);
   /** Packed postings: term t owns [offsets[t], offsets[t + 1]). */
   private offsets = new Uint32Array(1);
   private docs = new Uint32Array(0);
@@ -207,6 +208,12 @@ export class KeywordIndex {
     this.docs = docs;
     this.tfs = tfs;
     this.logSize = 0;
+    // The log grew for a build or a large import; steady catch-ups need little of it.
+    if (this.logTerms.length > 1 << 16) {
+      this.logTerms = new Uint32Array(1 << 16);
+      this.logDocs = new Uint32Array(1 << 16);
+      this.logTfs = new Uint8Array(1 << 16);
+    }
     // The bounds MaxScore prunes with: a term's largest frequency and shortest paper.
     this.maxTf = new Uint8Array(terms);
     this.minLength = new Uint32Array(terms).fill(0xffffffff);
@@ -332,7 +339,7 @@ export class KeywordIndex {
       const [from, to] = [this.offsets[t]!, this.offsets[t + 1]!];
       return { docs: this.docs.subarray(from, to), tfs: this.tfs.subarray(from, to), maxTf: this.maxTf[t]!, minLength: this.minLength[t]! };
     }
-    const sorted = this.sortedTermIds ??= Uint32Array.from(this.termNames.map((_, i) => i).sort((a, b) => compare(this.termNames[a]!, this.termNames[b]!)));
+    const sorted = this.sortedTerms();
     let low = 0;
     let high = sorted.length;
     while (low < high) {
@@ -353,13 +360,26 @@ export class KeywordIndex {
     return { docs, tfs, maxTf, minLength };
   }
 
+  /** Sorts only the terms added since the last call, and merges them in. */
+  private sortedTerms(): Uint32Array {
+    const known = this.sortedTermIds;
+    if (known.length === this.termNames.length) return known;
+    const byName = (a: number, b: number) => compare(this.termNames[a]!, this.termNames[b]!);
+    const added = Array.from({ length: this.termNames.length - known.length }, (_, i) => known.length + i).sort(byName);
+    const merged = new Uint32Array(this.termNames.length);
+    for (let i = 0, j = 0, out = 0; out < merged.length; out += 1) {
+      merged[out] = j >= added.length || (i < known.length && byName(known[i]!, added[j]!) < 0) ? known[i++]! : added[j++]!;
+    }
+    this.sortedTermIds = merged;
+    return merged;
+  }
+
   private termId(term: string): number {
     let id = this.termIds.get(term);
     if (id === undefined) {
       id = this.termNames.length;
       this.termIds.set(term, id);
       this.termNames.push(term);
-      this.sortedTermIds = undefined;
     }
     return id;
   }

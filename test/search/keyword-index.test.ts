@@ -50,11 +50,14 @@ test('the index follows the changes log: new, changed and deleted papers', async
   const memory = new KeywordEngine(app.searchStore);
   await memory.build();
   const plan = planOf(parseQuery('zyxwordinquestion')!)!;
+  const prefix = planOf(parseQuery('zyxwordin*')!)!;
   assert.equal((await memory.search(plan, 10))!.total, 0);
+  assert.equal((await memory.search(prefix, 10))!.total, 0);
   const [paper] = (await app.search.search({ text: 'graphene', limit: 1 })).items.map((item) => item.paper);
   await app.store.writeBatch({ papers: [{ ...paper!, abstract: `${paper!.abstract} zyxwordinquestion` }], absorbed: [], signals: [], fingerprints: [] });
   const found = (await memory.search(plan, 10))!;
   assert.equal(found.total, 1);
+  assert.deepEqual((await memory.search(prefix, 10))!.hits.map((hit) => hit.rowid), found.hits.map((hit) => hit.rowid), 'a word new since the last prefix search');
   assert.equal(found.hits[0]!.rowid, await app.searchStore.rowidOf(paper!.id));
   await app.store.writeBatch({ papers: [paper!], absorbed: [], signals: [], fingerprints: [] });
   assert.equal((await memory.search(plan, 10))!.total, 0);
