@@ -13,6 +13,7 @@ import type { Paper } from '../src/catalog/paper.js';
 import { paperText } from '../src/search/embedder.js';
 import { embedMissing, trainCatalogModel } from '../src/search/embeddings.js';
 import { embedLsa, sparseDot, tfidf, type LsaModel } from '../src/search/lsa.js';
+import { KeywordEngine } from '../src/search/keyword-engine.js';
 import { parseQuery, withoutStopWords } from '../src/search/query.js';
 import { keywordPage } from '../src/search/service.js';
 import { rankCandidates } from '../src/search/similar.js';
@@ -126,11 +127,16 @@ async function cacm(collectionDir: string): Promise<void> {
       }
       emit({ collection: 'cacm', engine, queries: judged.length, map: round4(mean(ap)), 'ndcg@10': round4(mean(n10)) });
     };
-    await report('keyword bm25 (stemmed)', async (text) => {
-      const node = parseQuery(text);
-      const { hits } = await keywordPage(app.searchStore, node && withoutStopWords(node), {}, 'relevance', undefined, 1000, 0);
-      return hits.map((hit) => hit.paper.id);
-    });
+    // The same BM25 from FTS5 and from the in-memory index: the figures must agree.
+    const memory = new KeywordEngine(app.searchStore);
+    await memory.build();
+    for (const [engine, engines] of [['keyword bm25 (stemmed, FTS5)', { store: app.searchStore }], ['keyword bm25 (stemmed, in-memory index)', { store: app.searchStore, memory }]] as const) {
+      await report(engine, async (text) => {
+        const node = parseQuery(text);
+        const { hits } = await keywordPage(engines, node && withoutStopWords(node), {}, 'relevance', undefined, 1000, 0);
+        return hits.map((hit) => hit.paper.id);
+      });
+    }
     for (const fusion of ['rrf', 'z'] as const) {
       const search = createSearch({ store: app.searchStore, embeddings: app.searchStore, trendingScores: async () => new Map(), fusion });
       await report(`hybrid (${fusion})`, async (text) => {

@@ -4,6 +4,8 @@
  *
  *   npm run bench:search -- <daily-jsonl-dir>       imports into a temporary catalog first
  *   npm run bench:search -- --db <paperfeed.db>      uses an existing catalog (embedded or not)
+ *   --papers N        first grows the catalog to N papers (growCatalog in support.ts)
+ *   --keyword-only    measures keyword search alone (no embeddings, semantic, hybrid or MiniSearch)
  *
  * One JSON line per figure: {"engine","papers","mode","clients","p50_ms","p99_ms","recall_at_10"}.
  */
@@ -16,7 +18,7 @@ import { embedLsa } from '../src/search/lsa.js';
 import { parseQuery, toFts } from '../src/search/query.js';
 import type { SearchMode } from '../src/search/types.js';
 import { buildVectorIndex } from '../src/search/vectors.js';
-import { emit, importDaily, tempCatalog } from './support.js';
+import { emit, growCatalog, importDaily, tempCatalog } from './support.js';
 
 /** Queries of the kinds people type: topics, phrases, prefixes, exclusions, broad single words. */
 const QUERIES = [
@@ -26,17 +28,21 @@ const QUERIES = [
   'chain of thought reasoning', 'autonomous driving', 'text to image', 'kv cache compression', 'robot manipulation',
 ];
 
-const { positionals, values } = parseArgs({ allowPositionals: true, options: { db: { type: 'string' }, rounds: { type: 'string' } } });
+const { positionals, values } = parseArgs({ allowPositionals: true, options: { db: { type: 'string' }, rounds: { type: 'string' }, papers: { type: 'string' }, 'keyword-only': { type: 'boolean' } } });
 const app = values.db ? { ...createApp({ dbFile: values.db, port: 0 }), cleanup: () => undefined } : tempCatalog();
 try {
   if (!values.db) {
     if (!positionals[0]) throw new Error('usage: bench:search -- <daily-jsonl-dir> | --db <file>');
     await importDaily(app, positionals[0]);
   }
+  if (values.papers) emit({ grown_to: await growCatalog(app, Number(values.papers)) });
   const papers = await app.store.countPapers();
+  const keywordOnly = values['keyword-only'] === true;
   let embedder = await loadLsaEmbedder(app.searchStore);
-  if (!embedder) embedder = await trainCatalogModel(app.searchStore, new Date());
-  await embedMissing(app.searchStore, embedder);
+  if (!keywordOnly) {
+    if (!embedder) embedder = await trainCatalogModel(app.searchStore, new Date());
+    await embedMissing(app.searchStore, embedder);
+  }
   const rounds = Number(values.rounds ?? 5);
 
   const measure = async (engine: string, mode: string, run: (query: string) => Promise<unknown> | unknown) => {
@@ -57,34 +63,47 @@ try {
     }
   };
 
-  await app.search.search({ text: 'warm up', mode: 'hybrid' });
-  for (const mode of ['keyword', 'semantic', 'hybrid'] as SearchMode[]) {
+  const before = process.memoryUsage();
+  const buildStarted = performance.now();
+  await app.search.warm();
+  emit({
+    engine: 'keyword-index', papers, build_s: Math.round((performance.now() - buildStarted) / 100) / 10,
+    // The postings are ArrayBuffers (outside the JS heap); the term dictionary is on the heap.
+    heap_mb: Math.round((process.memoryUsage().heapUsed - before.heapUsed) / 2 ** 20),
+    array_mb: Math.round((process.memoryUsage().arrayBuffers - before.arrayBuffers) / 2 ** 20),
+    rss_mb: Math.round(process.memoryUsage().rss / 2 ** 20),
+  });
+  const modes: SearchMode[] = keywordOnly ? ['keyword'] : ['keyword', 'semantic', 'hybrid'];
+  await app.search.search({ text: 'warm up', mode: modes.at(-1)! });
+  for (const mode of modes) {
     await measure('paperfeed', mode, (text) => app.search.search({ text, mode, limit: 10 }));
   }
   await measure('fts5-bm25-raw', 'keyword', (text) => {
     const node = parseQuery(text);
     return app.searchStore.keywordSearch({ match: node && toFts(node), filters: {}, order: 'relevance', limit: 10, offset: 0 });
   });
+  // The vector indexes' speed and recall, and MiniSearch's speed, over the stored embeddings.
+  if (!keywordOnly && embedder) {
+    const { rowids, vectors, dims } = await app.searchStore.embeddings(embedder.id);
+    const started = performance.now();
+    const hnsw = buildVectorIndex(rowids, vectors, dims, 'hnsw');
+    const buildSeconds = (performance.now() - started) / 1000;
+    const exact = buildVectorIndex(rowids, vectors, dims, 'exact');
+    let overlap = 0;
+    for (const text of QUERIES) {
+      const query = embedLsa(embedder.model, text);
+      const found = new Set(hnsw.search(query, 10).map((m) => m.key));
+      overlap += exact.search(query, 10).filter((m) => found.has(m.key)).length;
+    }
+    await measure('usearch-hnsw', 'semantic-ann-only', (text) => hnsw.search(embedLsa(embedder!.model, text), 10));
+    await measure('exact-scan', 'semantic-ann-only', (text) => exact.search(embedLsa(embedder!.model, text), 10));
+    emit({ engine: 'usearch-hnsw', papers, mode: 'semantic', clients: 1, p50_ms: null, p99_ms: null, recall_at_10: overlap / (10 * QUERIES.length), build_s: Math.round(buildSeconds * 10) / 10 });
 
-  const { rowids, vectors, dims } = await app.searchStore.embeddings(embedder.id);
-  const started = performance.now();
-  const hnsw = buildVectorIndex(rowids, vectors, dims, 'hnsw');
-  const buildSeconds = (performance.now() - started) / 1000;
-  const exact = buildVectorIndex(rowids, vectors, dims, 'exact');
-  let overlap = 0;
-  for (const text of QUERIES) {
-    const query = embedLsa(embedder.model, text);
-    const found = new Set(hnsw.search(query, 10).map((m) => m.key));
-    overlap += exact.search(query, 10).filter((m) => found.has(m.key)).length;
+    const mini = new MiniSearch<{ id: number; title: string; text: string }>({ fields: ['title', 'text'], searchOptions: { boost: { title: 2 }, prefix: false } });
+    const docs = await app.searchStore.papersByRowids(rowids);
+    mini.addAll([...docs].map(([rowid, paper]) => ({ id: rowid, title: paper.title, text: paperText(paper) })));
+    await measure('minisearch', 'keyword', (text) => mini.search(text.replace(/["*-]|\b\w+:/g, ' ')).slice(0, 10));
   }
-  await measure('usearch-hnsw', 'semantic-ann-only', (text) => hnsw.search(embedLsa(embedder!.model, text), 10));
-  await measure('exact-scan', 'semantic-ann-only', (text) => exact.search(embedLsa(embedder!.model, text), 10));
-  emit({ engine: 'usearch-hnsw', papers, mode: 'semantic', clients: 1, p50_ms: null, p99_ms: null, recall_at_10: overlap / (10 * QUERIES.length), build_s: Math.round(buildSeconds * 10) / 10 });
-
-  const mini = new MiniSearch<{ id: number; title: string; text: string }>({ fields: ['title', 'text'], searchOptions: { boost: { title: 2 }, prefix: false } });
-  const docs = await app.searchStore.papersByRowids(rowids);
-  mini.addAll([...docs].map(([rowid, paper]) => ({ id: rowid, title: paper.title, text: paperText(paper) })));
-  await measure('minisearch', 'keyword', (text) => mini.search(text.replace(/["*-]|\b\w+:/g, ' ')).slice(0, 10));
 } finally {
   app.cleanup();
 }

@@ -60,3 +60,35 @@ export const round4 = (value: number) => Math.round(value * 1e4) / 1e4;
 
 /** Prints one JSON line (a figure). */
 export const emit = (figure: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(figure)}\n`);
+
+/**
+ * Grows a catalog to `target` papers by deterministic variants of the papers it holds: variant
+ * g of paper p has the id `p~g`, the same title, authors and categories, and its abstract
+ * without every word whose FNV-1a hash of (g, p, position) is 0 mod 10. Word statistics stay
+ * those of real abstracts, while no two variants are identical (so top-k ties stay rare).
+ */
+export async function growCatalog(app: App, target: number): Promise<number> {
+  // Rowids run from 1, with gaps where an import merged papers; the slack covers the gaps.
+  const count = await app.store.countPapers();
+  const originals = [...(await app.searchStore.papersByRowids(Array.from({ length: 2 * count }, (_, i) => i + 1))).values()];
+  let papers = originals.length;
+  for (let variant = 1; papers < target; variant += 1) {
+    const batch: Paper[] = [];
+    for (const paper of originals) {
+      if (papers + batch.length >= target) break;
+      const words = paper.abstract.split(' ');
+      const abstract = words.filter((_, i) => fnv1a(`${variant}|${paper.id}|${i}`) % 10 !== 0).join(' ');
+      batch.push({ ...paper, id: `${paper.id}~${variant}`, abstract });
+    }
+    await writePapers(app, batch);
+    papers += batch.length;
+  }
+  await app.store.settle();
+  return papers;
+}
+
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash;
+}

@@ -74,7 +74,7 @@ export function createApp(config: AppConfig, now: () => Date = () => new Date())
   const searchStore = new SqliteSearchStore(db);
   // Search sorts by the past week's trending scores.
   const trendingScores = async () => new Map((await trending(trendingStore, 'week', now(), 100_000)).items.map((item) => [item.paperId, item.score]));
-  const search = createSearch({ store: searchStore, embeddings: searchStore, trendingScores });
+  const search = createSearch({ store: searchStore, feed: searchStore, embeddings: searchStore, trendingScores });
   const mail = config.mail ?? resolveMailConfig({}, config.dbFile, config.port);
   const mailer = createMailer(mail);
   const digestStore = new SqliteDigestStore(db);

@@ -209,18 +209,21 @@ export function toFts(node: QueryNode): string {
 }
 
 /**
- * For a plain list of words and phrases (no OR, groups or fields), FTS5 expressions for
- * papers with any of the words, and with some but not all of them. Undefined otherwise.
+ * For a plain list of words and phrases (no OR, groups or fields), the queries for papers with
+ * any of the words, and with some but not all of them. Undefined otherwise.
  */
-export function looseFts(node: QueryNode): { any: string; some: string; words: number } | undefined {
+export function looseQuery(node: QueryNode): { any: QueryNode; some: QueryNode; words: number } | undefined {
   if (node.kind !== 'and') return undefined;
   // Fields say the user wants precision: only bare words and phrases are loosened.
   const positive = node.children.filter((child) => child.kind === 'term' && !child.field);
   const negative = node.children.filter((child) => child.kind === 'not');
   if (positive.length < 2 || positive.length + negative.length !== node.children.length) return undefined;
-  const exclude = (expression: string) => negative.reduce((out, excluded) => `(${out} NOT ${toFts(excluded)})`, expression);
-  const any = `(${positive.map(toFts).join(' OR ')})`;
-  return { any: exclude(any), some: exclude(`(${any} NOT (${positive.map(toFts).join(' AND ')}))`), words: positive.length };
+  const any: QueryNode = { kind: 'or', children: positive };
+  return {
+    any: { kind: 'and', children: [any, ...negative] },
+    some: { kind: 'and', children: [any, { kind: 'not', child: { kind: 'and', children: positive } }, ...negative] },
+    words: positive.length,
+  };
 }
 
 /** What highlighting looks for: each searched word, stemmed, or as a prefix. */

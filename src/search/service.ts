@@ -8,10 +8,12 @@ import type { Paper } from '../catalog/paper.js';
 import { loadLsaEmbedder } from './embeddings.js';
 import { rrf, zFusion, type Scored } from './fusion.js';
 import { embedLsa } from './lsa.js';
-import { highlightTerms, looseFts, parseQuery, semanticText, toFts, withoutStopWords, type QueryNode } from './query.js';
+import { KeywordEngine } from './keyword-engine.js';
+import { planOf } from './keyword-index.js';
+import { highlightTerms, looseQuery, parseQuery, semanticText, toFts, withoutStopWords, type QueryNode } from './query.js';
 import { similarPapers, type ScoredPaper, type SimilarDeps } from './similar.js';
 import { snippet } from './snippet.js';
-import type { EmbeddingStore, SearchStore, StoreFilters, StoredHit } from './store.js';
+import type { EmbeddingStore, KeywordFeed, SearchStore, StoreFilters, StoredHit } from './store.js';
 import type { SearchHit, SearchQuery, SearchResult, SearchService, SearchSort } from './types.js';
 import { buildVectorIndex, type VectorIndex } from './vectors.js';
 
@@ -42,6 +44,8 @@ const HYBRID_DEPTH = 200;
 
 export interface SearchDeps {
   store: SearchStore;
+  /** The catalog's papers and changes, for the in-memory keyword index; without it FTS5 ranks alone. */
+  feed?: KeywordFeed;
   embeddings: EmbeddingStore;
   /** Trending scores by paper id, for `sort: 'trending'`. */
   trendingScores: () => Promise<Map<string, number>>;
@@ -52,6 +56,11 @@ export interface SearchDeps {
 export interface Search extends SearchService {
   /** Papers most similar to `id` (excluding itself), or `candidateIds` ranked against it. */
   similar(id: string, options: { limit: number; candidateIds?: readonly string[] }): Promise<ScoredPaper[]>;
+  /**
+   * Builds the in-memory keyword index now rather than on first use (until it is built, FTS5
+   * answers every keyword query).
+   */
+  warm(): Promise<void>;
   /** Forgets the loaded model and vectors, so the next query reads the newest ones. */
   refresh(): void;
   /** Every paper's embedding by rowid (the semantic index), or undefined before `paperfeed embed`. */
@@ -60,6 +69,7 @@ export interface Search extends SearchService {
 
 /** Creates the search service over its ports. Embeddings are loaded on first semantic use. */
 export function createSearch(deps: SearchDeps): Search {
+  const engines: KeywordEngines = { store: deps.store, ...(deps.feed && { memory: new KeywordEngine(deps.feed) }) };
   let semantic: Promise<SimilarDeps & { embedderId: string }> | undefined;
 
   const loadSemantic = () => (semantic ??= (async () => {
@@ -94,12 +104,12 @@ export function createSearch(deps: SearchDeps): Search {
       let total: number;
       let hits: { paper: Paper; score: number }[];
       if (!node || request.mode === 'keyword') {
-        ({ total, hits } = await keywordPage(deps.store, node, filters, request.sort, trending, request.limit, offset));
+        ({ total, hits } = await keywordPage(engines, node, filters, request.sort, trending, request.limit, offset));
       } else {
         const semanticList = await semanticRanking(node, filters, request.mode === 'semantic' ? offset + request.limit : HYBRID_DEPTH);
         let ranked = semanticList;
         if (request.mode === 'hybrid') {
-          const keyword = await keywordPage(deps.store, node, filters, 'relevance', undefined, HYBRID_DEPTH, 0);
+          const keyword = await keywordPage(engines, node, filters, 'relevance', undefined, HYBRID_DEPTH, 0);
           const keywordList = keyword.hits.map((hit) => ({ key: hit.rowid, score: hit.score }));
           ranked = (deps.fusion ?? 'z') === 'rrf' ? rrf([keywordList, semanticList]) : zFusion([keywordList, semanticList]);
         }
@@ -117,6 +127,10 @@ export function createSearch(deps: SearchDeps): Search {
 
     async similar(id, options) {
       return similarPapers(await loadSemantic(), id, options);
+    },
+
+    async warm() {
+      await engines.memory?.build();
     },
 
     refresh() {
@@ -141,22 +155,50 @@ export function createSearch(deps: SearchDeps): Search {
  */
 export const DESCRIPTION_WORDS = 4;
 
+/** The keyword rankers: FTS5 always, and the in-memory index when there is one. */
+export interface KeywordEngines {
+  store: SearchStore;
+  memory?: KeywordEngine;
+}
+
 /**
  * One page of keyword results. A short plain list of words that too few papers match in full
  * is followed by the papers that match some of the words (relevance order only); a long one
  * ranks papers with any of the words.
  */
 export async function keywordPage(
-  store: SearchStore, node: QueryNode | undefined, filters: StoreFilters, sort: SearchSort,
+  engines: KeywordEngines, node: QueryNode | undefined, filters: StoreFilters, sort: SearchSort,
   trending: ReadonlyMap<string, number> | undefined, limit: number, offset: number,
 ): Promise<{ total: number; hits: StoredHit[] }> {
-  const base = { filters, order: sort, limit, ...(trending && { trending }) };
-  const loose = node && looseFts(node);
-  if (loose && loose.words >= DESCRIPTION_WORDS) return store.keywordSearch({ ...base, match: loose.any, offset });
-  const strict = await store.keywordSearch({ ...base, match: node && toFts(node), offset });
+  const page = (query: QueryNode | undefined, pageOffset: number, pageLimit: number) =>
+    matchPage(engines, query, filters, sort, trending, pageLimit, pageOffset);
+  const loose = node && looseQuery(node);
+  if (loose && loose.words >= DESCRIPTION_WORDS) return page(loose.any, offset, limit);
+  const strict = await page(node, offset, limit);
   if (!loose || sort !== 'relevance' || strict.total >= offset + limit) return strict;
-  const rest = await store.keywordSearch({ ...base, match: loose.some, offset: Math.max(0, offset - strict.total), limit: limit - strict.hits.length });
+  const rest = await page(loose.some, Math.max(0, offset - strict.total), limit - strict.hits.length);
   return { total: strict.total + rest.total, hits: [...strict.hits, ...rest.hits] };
+}
+
+/**
+ * One page of matches. Relevance order without filters comes from the in-memory index when it
+ * can answer the query (the same BM25, without scoring every match); phrases, fields, filters,
+ * and date or trending order come from FTS5.
+ */
+async function matchPage(
+  engines: KeywordEngines, node: QueryNode | undefined, filters: StoreFilters, order: SearchSort,
+  trending: ReadonlyMap<string, number> | undefined, limit: number, offset: number,
+): Promise<{ total: number; hits: StoredHit[] }> {
+  const plan = engines.memory && node && order === 'relevance' && !hasFilters(filters) ? planOf(node) : undefined;
+  const top = plan && await engines.memory!.search(plan, offset + limit);
+  if (top) {
+    const ranked = top.hits.slice(offset, offset + limit);
+    const papers = await engines.store.papersByRowids(ranked.map((hit) => hit.rowid));
+    // A paper deleted since the index caught up is left out rather than shown empty.
+    const hits = ranked.flatMap((hit) => papers.has(hit.rowid) ? [{ ...hit, paper: papers.get(hit.rowid)! }] : []);
+    return { total: top.total, hits };
+  }
+  return engines.store.keywordSearch({ filters, order, limit, offset, match: node && toFts(node), ...(trending && { trending }) });
 }
 
 function check(query: SearchQuery): Checked {

@@ -1,5 +1,6 @@
 /** The store as search needs it: the full-text index, filters, and stored models and vectors. */
 import type { Paper } from '../catalog/paper.js';
+import type { IndexedText } from './keyword-index.js';
 
 /** Filters checked once at the edge: dates as YYYY-MM-DD, the end day exclusive. */
 export interface StoreFilters {
@@ -24,6 +25,23 @@ export interface StoredHit {
   rowid: number;
   paper: Paper;
   score: number;
+}
+
+/**
+ * The catalog's papers and its `changes` log, for keeping the in-memory keyword index in step:
+ * a first build reads papers in rowid order; afterwards it follows the changes by seq.
+ */
+export interface KeywordFeed {
+  /** The newest change's seq (0 for none). */
+  lastChange(): Promise<number>;
+  /** Up to `limit` papers after rowid `after`, in rowid order. */
+  papersAfter(after: number, limit: number): Promise<{ rowid: number; text: IndexedText }[]>;
+  /**
+   * The papers changed after seq `after` (a batch of up to about `limit` changes), each once
+   * with its current text or none if deleted, and the seq the batch reaches; undefined when
+   * nothing changed.
+   */
+  changesAfter(after: number, limit: number): Promise<{ seq: number; papers: { rowid: number; text: IndexedText | undefined }[] } | undefined>;
 }
 
 export interface SearchStore {

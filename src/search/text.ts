@@ -49,7 +49,8 @@ with within without would yet you your`.split(/\s+/),
  * highlighted word is one the index matched.
  */
 export function stem(word: string): string {
-  if (word.length < 3 || !/^[a-z]+$/.test(word)) return word;
+  // FTS5's porter stems ASCII words with digits too ("gpt4s" → "gpt4"), digits as consonants.
+  if (word.length < 3 || !/^[a-z0-9]+$/.test(word)) return word;
   let w = word;
   // Step 1a
   if (w.endsWith('sses')) w = w.slice(0, -2);

@@ -6,6 +6,7 @@
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Paper } from '../../catalog/paper.js';
+import { indexedText } from '../../search/keyword-index.js';
 import { FULLTEXT_SQL } from './sql.js';
 
 const BATCH = 2000;
@@ -23,8 +24,8 @@ const applyBatch = db.transaction((from: number, to: number) => {
   for (const { rowid, doc } of sql.changedPapers.all(from, to) as { rowid: number; doc: string | null }[]) {
     sql.deleteRow.run(rowid);
     if (doc === null) continue;
-    const paper = JSON.parse(doc) as Omit<Paper, 'id'>;
-    sql.insertRow.run(rowid, paper.title, paper.authors.map((author) => author.name).join(', '), paper.abstract, paper.categories.join(' '));
+    const text = indexedText(JSON.parse(doc) as Omit<Paper, 'id'>);
+    sql.insertRow.run(rowid, text.title, text.authors, text.abstract, text.categories);
   }
   sql.setAppliedSeq.run(to);
 });

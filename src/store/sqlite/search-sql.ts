@@ -84,11 +84,17 @@ export function listSql(order: 'date' | 'trending'): string {
     LIMIT @limit OFFSET @offset`;
 }
 
+import { changesSql } from './sql.js';
+
+/** The catalog's changes log, read on the catalog's own connection. */
+export const CHANGES_SQL = changesSql('main');
+
 export const SEARCH_SQL = {
   countFiltered: `SELECT count(*) AS n FROM papers p WHERE ${FILTERS}`,
   filteredRowids: `SELECT p.rowid AS rowid FROM papers p WHERE ${FILTERS}`,
   papersByRowids: `SELECT p.rowid AS rowid, p.id AS id, p.doc AS doc FROM json_each(@rowids) r JOIN papers p ON p.rowid = r.value`,
   rowidOfPaper: `SELECT rowid FROM papers WHERE id = ?`,
+  papersAfter: `SELECT rowid, id, doc FROM papers WHERE rowid > ? ORDER BY rowid LIMIT ?`,
 
   createTrending: `CREATE TEMP TABLE IF NOT EXISTS search_trending (paper_id TEXT PRIMARY KEY, score REAL NOT NULL) WITHOUT ROWID`,
   clearTrending: `DELETE FROM temp.search_trending`,

@@ -1,14 +1,15 @@
 import type Database from 'better-sqlite3';
 import type { Paper } from '../../catalog/paper.js';
 import { fromDoc } from './catalog-store.js';
-import type { EmbeddingStore, KeywordRequest, SearchStore, StoreFilters, StoredHit, StoredModel } from '../../search/store.js';
+import { indexedText, type IndexedText } from '../../search/keyword-index.js';
+import type { EmbeddingStore, KeywordFeed, KeywordRequest, SearchStore, StoreFilters, StoredHit, StoredModel } from '../../search/store.js';
 import type { SqliteDatabase } from './database.js';
-import { COUNT_MATCHES_SQL, SEARCH_SQL, listSql, matchSql, type KeywordOrder } from './search-sql.js';
+import { CHANGES_SQL, COUNT_MATCHES_SQL, SEARCH_SQL, listSql, matchSql, type KeywordOrder } from './search-sql.js';
 
 type Row = { rowid: number; id: string; doc: string; score: number };
 
 /** Search's ports on SQLite: the catalog's stemmed FTS5 index, filters as SQL, models and vectors as blobs. */
-export class SqliteSearchStore implements SearchStore, EmbeddingStore {
+export class SqliteSearchStore implements SearchStore, EmbeddingStore, KeywordFeed {
   private readonly statements = new Map<string, Database.Statement>();
 
   constructor(private readonly db: SqliteDatabase) {
@@ -61,6 +62,23 @@ export class SqliteSearchStore implements SearchStore, EmbeddingStore {
 
   async rowidOf(id: string): Promise<number | undefined> {
     return (this.statement('rowidOfPaper', () => SEARCH_SQL.rowidOfPaper).get(id) as { rowid: number } | undefined)?.rowid;
+  }
+
+  async lastChange(): Promise<number> {
+    return this.statement('lastSeq', () => CHANGES_SQL.lastSeq).pluck().get() as number;
+  }
+
+  async papersAfter(after: number, limit: number): Promise<{ rowid: number; text: IndexedText }[]> {
+    const rows = this.statement('papersAfter', () => SEARCH_SQL.papersAfter).all(after, limit) as Row[];
+    return rows.map((row) => ({ rowid: row.rowid, text: indexedText(fromDoc(row.id, row.doc)) }));
+  }
+
+  async changesAfter(after: number, limit: number): Promise<{ seq: number; papers: { rowid: number; text: IndexedText | undefined }[] } | undefined> {
+    const seq = this.statement('batchEnd', () => CHANGES_SQL.batchEnd).pluck().get(after, limit) as number | null;
+    if (seq === null) return undefined;
+    const rows = this.statement('changedPapers', () => CHANGES_SQL.changedPapers).all(after, seq) as { rowid: number; doc: string | null }[];
+    // A changed row's doc carries no id; the text needs none.
+    return { seq, papers: rows.map((row) => ({ rowid: row.rowid, text: row.doc === null ? undefined : indexedText(fromDoc('', row.doc)) })) };
   }
 
   async latestModel(prefix: string): Promise<StoredModel | undefined> {

@@ -80,17 +80,27 @@ export const FULLTEXT_SCHEMA = `
   CREATE TABLE IF NOT EXISTS fulltext_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 `;
 
+/**
+ * Reading the `changes` log, for the derived indexes that follow it: the full-text worker (on its
+ * own connection, where the catalog is attached as `catalog`) and the in-memory keyword index.
+ */
+export function changesSql(schema: 'catalog' | 'main') {
+  return {
+    lastSeq: `SELECT coalesce(max(seq), 0) FROM ${schema}.changes`,
+    // The papers changed in (from, to], each once, with their current text (none if deleted).
+    changedPapers: `
+      SELECT c.paper_rowid AS rowid, p.doc AS doc
+      FROM (SELECT DISTINCT paper_rowid FROM ${schema}.changes WHERE seq > ? AND seq <= ?) c
+      LEFT JOIN ${schema}.papers p ON p.rowid = c.paper_rowid`,
+    batchEnd: `SELECT max(seq) FROM (SELECT seq FROM ${schema}.changes WHERE seq > ? ORDER BY seq LIMIT ?)`,
+  } as const;
+}
+
 /** The indexer's statements; it runs on the fulltext database with the catalog attached as `catalog`. */
 export const FULLTEXT_SQL = {
   appliedSeq: `SELECT value FROM fulltext_state WHERE key = 'applied_seq'`,
   setAppliedSeq: `INSERT INTO fulltext_state (key, value) VALUES ('applied_seq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-  lastSeq: `SELECT coalesce(max(seq), 0) FROM catalog.changes`,
-  // The papers changed in (from, to], each once, with their current text (none if deleted).
-  changedPapers: `
-    SELECT c.paper_rowid AS rowid, p.doc AS doc
-    FROM (SELECT DISTINCT paper_rowid FROM catalog.changes WHERE seq > ? AND seq <= ?) c
-    LEFT JOIN catalog.papers p ON p.rowid = c.paper_rowid`,
-  batchEnd: `SELECT max(seq) FROM (SELECT seq FROM catalog.changes WHERE seq > ? ORDER BY seq LIMIT ?)`,
+  ...changesSql('catalog'),
   deleteRow: `DELETE FROM papers_fts WHERE rowid = ?`,
   insertRow: `INSERT INTO papers_fts (rowid, title, authors, abstract, categories) VALUES (?, ?, ?, ?, ?)`,
 } as const;

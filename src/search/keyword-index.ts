@@ -1,0 +1,510 @@
+/**
+ * An in-memory top-k keyword engine: an inverted index in compact typed arrays that ranks by
+ * the same BM25 as the full-text index's `bm25(papers_fts, 2, 1, 1, 1)`, but finds the top k
+ * without scoring every match (MaxScore, Turtle & Flood 1995). FTS5 scores every matching row
+ * before sorting, which is what made common-word queries slow (docs/search.md).
+ *
+ * It answers relevance-ordered queries of bare words, prefixes, OR and exclusions; phrases and
+ * fields need positions or columns, so those stay with FTS5 (`planOf` returns undefined).
+ */
+import type { Paper } from '../catalog/paper.js';
+import type { QueryNode } from './query.js';
+import { stem, words } from './text.js';
+
+/** One paper's searchable text, as the full-text index holds it (authors and categories joined). */
+export interface IndexedText {
+  title: string;
+  authors: string;
+  abstract: string;
+  categories: string;
+}
+
+/** A paper's searchable text: what both the full-text index and this one index. */
+export function indexedText(paper: Pick<Paper, 'title' | 'authors' | 'abstract' | 'categories'>): IndexedText {
+  return { title: paper.title, authors: paper.authors.map((author) => author.name).join(', '), abstract: paper.abstract, categories: paper.categories.join(' ') };
+}
+
+/** BM25 constants and column weights of FTS5's bm25() as search-sql.ts calls it. */
+const K1 = 1.2;
+const B = 0.75;
+const TITLE_WEIGHT = 2;
+/** Weighted frequencies are kept in one byte; a word 255 times in one paper is capped there. */
+const MAX_TF = 255;
+
+/** A term's postings, or a prefix's merged postings: ascending doc numbers and weighted frequencies. */
+interface PostingList {
+  docs: Uint32Array;
+  tfs: Uint8Array;
+  maxTf: number;
+  minLength: number;
+}
+
+/** A query the engine can answer: every `required` group must have a word, no `excluded` group may. */
+export interface KeywordPlan {
+  required: Word[][];
+  excluded: Word[][];
+}
+
+/** A query word: stemmed, or a stemmed prefix. */
+export interface Word {
+  text: string;
+  prefix: boolean;
+}
+
+/**
+ * The plan for a query node, or undefined when it needs FTS5 (phrases, fields, nested groups
+ * other than OR lists, excluded groups of several words).
+ */
+export function planOf(node: QueryNode): KeywordPlan | undefined {
+  const word = (n: QueryNode): Word | undefined => {
+    if (n.kind !== 'term' || n.phrase || n.field) return undefined;
+    const parts = words(n.text);
+    return parts.length === 1 ? { text: stem(parts[0]!), prefix: n.prefix } : undefined;
+  };
+  const group = (n: QueryNode): Word[] | undefined => {
+    if (n.kind === 'term') { const w = word(n); return w && [w]; }
+    if (n.kind !== 'or') return undefined;
+    const list = n.children.map(word);
+    return list.every((w): w is Word => w !== undefined) ? list : undefined;
+  };
+  const children = node.kind === 'and' ? node.children : [node];
+  const required: Word[][] = [];
+  const excluded: Word[][] = [];
+  for (const child of children) {
+    const list = child.kind === 'not' ? group(child.child) : group(child);
+    if (!list) return undefined;
+    (child.kind === 'not' ? excluded : required).push(list);
+  }
+  return required.length > 0 ? { required, excluded } : undefined;
+}
+
+/** A ranked page: the number of matches, and the best `k` as rowids with BM25 scores. */
+export interface KeywordTopK {
+  total: number;
+  hits: { rowid: number; score: number }[];
+}
+
+/**
+ * The index. Documents get increasing doc numbers; an updated paper is a new doc number and
+ * its old one is dead. New postings go to an append log that `flush` merges into the packed
+ * arrays (dropping dead docs), so document frequencies are exact whenever it is searched.
+ */
+export class KeywordIndex {
+  private readonly termIds = new Map<string, number>();
+  private termNames: string[] = [];
+  /** Term ids in term order, for prefixes; terms added since are merged in when a prefix is searched. */
+  private sortedTermIds = new Uint32Array(0);
+  /** Packed postings: term t owns [offsets[t], offsets[t + 1]). */
+  private offsets = new Uint32Array(1);
+  private docs = new Uint32Array(0);
+  private tfs = new Uint8Array(0);
+  private maxTf = new Uint8Array(0);
+  private minLength = new Uint32Array(0);
+  /** The append log: (term, doc, weighted tf) triples not yet packed. */
+  private logTerms = new Uint32Array(1 << 16);
+  private logDocs = new Uint32Array(1 << 16);
+  private logTfs = new Uint8Array(1 << 16);
+  private logSize = 0;
+  /** Per doc number: its rowid, token count and liveness; and per rowid its live doc number + 1. */
+  private rowids = new Uint32Array(1024);
+  private lengths = new Uint32Array(1024);
+  private live = new Uint8Array(1024);
+  private docCount = 0;
+  private docOfRowid = new Uint32Array(1024);
+  private liveDocs = 0;
+  private totalTokens = 0;
+  /** Each word's term id, so that a common word is stemmed and looked up once. */
+  private readonly wordTerms = new Map<string, number>();
+
+  /** Papers in the index. */
+  get size(): number {
+    return this.liveDocs;
+  }
+
+  /** Bytes held by the arrays (not the term dictionary), for the memory figures in docs/search.md. */
+  get arrayBytes(): number {
+    return this.offsets.byteLength + this.docs.byteLength + this.tfs.byteLength + this.maxTf.byteLength + this.minLength.byteLength
+      + this.logTerms.byteLength + this.logDocs.byteLength + this.logTfs.byteLength
+      + this.rowids.byteLength + this.lengths.byteLength + this.live.byteLength + this.docOfRowid.byteLength;
+  }
+
+  /** Adds a paper, or replaces the one with this rowid. */
+  put(rowid: number, text: IndexedText): void {
+    this.remove(rowid);
+    const doc = this.docCount++;
+    if (doc >= this.rowids.length) {
+      this.rowids = grow(this.rowids, doc + 1);
+      this.lengths = grow(this.lengths, doc + 1);
+      this.live = grow(this.live, doc + 1);
+    }
+    const frequencies = new Map<number, number>();
+    let length = 0;
+    for (const [field, weight] of [[text.title, TITLE_WEIGHT], [text.authors, 1], [text.abstract, 1], [text.categories, 1]] as const) {
+      for (const word of words(field)) {
+        const term = this.termOfWord(word);
+        frequencies.set(term, (frequencies.get(term) ?? 0) + weight);
+        length += 1;
+      }
+    }
+    for (const [term, tf] of frequencies) this.log(term, doc, Math.min(MAX_TF, tf));
+    this.rowids[doc] = rowid;
+    this.lengths[doc] = length;
+    this.live[doc] = 1;
+    if (rowid >= this.docOfRowid.length) this.docOfRowid = grow(this.docOfRowid, rowid + 1);
+    this.docOfRowid[rowid] = doc + 1;
+    this.liveDocs += 1;
+    this.totalTokens += length;
+  }
+
+  /** Removes the paper with this rowid, if indexed. */
+  remove(rowid: number): void {
+    const doc = rowid < this.docOfRowid.length ? this.docOfRowid[rowid]! - 1 : -1;
+    if (doc < 0) return;
+    this.live[doc] = 0;
+    this.docOfRowid[rowid] = 0;
+    this.liveDocs -= 1;
+    this.totalTokens -= this.lengths[doc]!;
+  }
+
+  /** Postings waiting in the log. */
+  get pending(): number {
+    return this.logSize;
+  }
+
+  /** Postings packed. */
+  get packed(): number {
+    return this.docs.length;
+  }
+
+  /**
+   * Packs the log into the postings, dropping dead docs: a counting sort by term, in which a
+   * term's packed postings come before its logged ones, so each list stays in doc order.
+   */
+  flush(): void {
+    const terms = this.termNames.length;
+    const counts = new Uint32Array(terms + 1);
+    for (let t = 0; t < this.offsets.length - 1; t += 1) {
+      for (let i = this.offsets[t]!; i < this.offsets[t + 1]!; i += 1) if (this.live[this.docs[i]!]) counts[t + 1]! += 1;
+    }
+    for (let i = 0; i < this.logSize; i += 1) if (this.live[this.logDocs[i]!]) counts[this.logTerms[i]! + 1]! += 1;
+    for (let t = 0; t < terms; t += 1) counts[t + 1]! += counts[t]!;
+    const docs = new Uint32Array(counts[terms]!);
+    const tfs = new Uint8Array(counts[terms]!);
+    const next = counts.slice(0, terms);
+    for (let t = 0; t < this.offsets.length - 1; t += 1) {
+      for (let i = this.offsets[t]!; i < this.offsets[t + 1]!; i += 1) {
+        if (!this.live[this.docs[i]!]) continue;
+        docs[next[t]!] = this.docs[i]!;
+        tfs[next[t]!++] = this.tfs[i]!;
+      }
+    }
+    for (let i = 0; i < this.logSize; i += 1) {
+      const t = this.logTerms[i]!;
+      if (!this.live[this.logDocs[i]!]) continue;
+      docs[next[t]!] = this.logDocs[i]!;
+      tfs[next[t]!++] = this.logTfs[i]!;
+    }
+    this.offsets = counts;
+    this.docs = docs;
+    this.tfs = tfs;
+    this.logSize = 0;
+    // The log grew for a build or a large import; steady catch-ups need little of it.
+    if (this.logTerms.length > 1 << 16) {
+      this.logTerms = new Uint32Array(1 << 16);
+      this.logDocs = new Uint32Array(1 << 16);
+      this.logTfs = new Uint8Array(1 << 16);
+    }
+    // The bounds MaxScore prunes with: a term's largest frequency and shortest paper.
+    this.maxTf = new Uint8Array(terms);
+    this.minLength = new Uint32Array(terms).fill(0xffffffff);
+    for (let t = 0; t < terms; t += 1) {
+      for (let i = counts[t]!; i < counts[t + 1]!; i += 1) {
+        if (tfs[i]! > this.maxTf[t]!) this.maxTf[t] = tfs[i]!;
+        const length = this.lengths[docs[i]!]!;
+        if (length < this.minLength[t]!) this.minLength[t] = length;
+      }
+    }
+  }
+
+  /**
+   * The best `k` papers for a plan by BM25 (ties: larger rowid first, as the SQL orders them),
+   * and how many papers match. Flushes the log first.
+   */
+  search(plan: KeywordPlan, k: number): KeywordTopK {
+    if (this.logSize > 0) this.flush();
+    const avgdl = this.liveDocs > 0 ? this.totalTokens / this.liveDocs : 1;
+    const required = plan.required.map((group) => group.map((word) => this.postings(word)));
+    const excluded = plan.excluded.flat().map((word) => this.postings(word));
+    // FTS5 sums the phrases in the order of the MATCH expression: the required words, in order.
+    const scoring = required.flat();
+    const idf = scoring.map((list) => {
+      const value = Math.log((this.liveDocs - list.docs.length + 0.5) / (list.docs.length + 0.5));
+      return value <= 0 ? 1e-6 : value;
+    });
+    const bound = scoring.map((list, i) => list.docs.length === 0 ? 0
+      : idf[i]! * ((list.maxTf * (K1 + 1)) / (list.maxTf + K1 * (1 - B + (B * list.minLength) / avgdl))));
+    const score = (term: number, tf: number, doc: number) =>
+      idf[term]! * ((tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * this.lengths[doc]!) / avgdl)));
+    const top = new TopK(k);
+    const cursors = scoring.map(() => 0);
+    const excludedCursors = excluded.map(() => 0);
+    const isExcluded = (doc: number) => excluded.some((list, i) => {
+      excludedCursors[i] = seek(list.docs, excludedCursors[i]!, doc);
+      return list.docs[excludedCursors[i]!] === doc;
+    });
+    const parts = new Float64Array(scoring.length);
+    const finish = (doc: number) => {
+      let sum = 0;
+      for (const part of parts) sum += part;
+      top.offer(sum, this.rowids[doc]!);
+    };
+
+    if (required.length === 1) {
+      // One OR list (or one word): MaxScore. Lists whose bounds together cannot reach the
+      // k-th score are only looked up for papers that the other lists bring.
+      const order = scoring.map((_, i) => i).sort((a, b) => bound[a]! - bound[b]!);
+      const prefix = order.map((_, i) => order.slice(0, i + 1).reduce((sum, t) => sum + bound[t]!, 0));
+      let essential = 0;
+      for (;;) {
+        while (essential < order.length && top.full && prefix[essential]! * (1 + 1e-9) < top.threshold) essential += 1;
+        if (essential >= order.length) break;
+        let doc = Infinity;
+        for (let e = essential; e < order.length; e += 1) {
+          const t = order[e]!;
+          const at = scoring[t]!.docs[cursors[t]!];
+          if (at !== undefined && at < doc) doc = at;
+        }
+        if (doc === Infinity) break;
+        parts.fill(0);
+        let sum = 0;
+        for (let e = essential; e < order.length; e += 1) {
+          const t = order[e]!;
+          const list = scoring[t]!;
+          if (list.docs[cursors[t]!] === doc) {
+            parts[t] = score(t, list.tfs[cursors[t]!]!, doc);
+            sum += parts[t]!;
+            cursors[t]! += 1;
+          }
+        }
+        for (let e = essential - 1; e >= 0 && sum + prefix[e]! * (1 + 1e-9) >= top.threshold; e -= 1) {
+          const t = order[e]!;
+          const list = scoring[t]!;
+          cursors[t] = seek(list.docs, cursors[t]!, doc);
+          if (list.docs[cursors[t]!] === doc) { parts[t] = score(t, list.tfs[cursors[t]!]!, doc); sum += parts[t]!; }
+        }
+        if (!isExcluded(doc)) finish(doc);
+      }
+      return { total: this.countUnion(scoring, excluded), hits: top.sorted() };
+    }
+
+    // Several required groups: walk the group with the fewest postings and look the others up.
+    const groupStart = required.map((_, g) => required.slice(0, g).reduce((sum, group) => sum + group.length, 0));
+    const sizes = required.map((group) => group.reduce((sum, list) => sum + list.docs.length, 0));
+    const driver = sizes.indexOf(Math.min(...sizes));
+    let total = 0;
+    for (const doc of unionDocs(required[driver]!)) {
+      parts.fill(0);
+      let matched = true;
+      for (let g = 0; g < required.length && matched; g += 1) {
+        let any = false;
+        required[g]!.forEach((list, j) => {
+          const t = groupStart[g]! + j;
+          cursors[t] = seek(list.docs, cursors[t]!, doc);
+          if (list.docs[cursors[t]!] === doc) { any = true; parts[t] = score(t, list.tfs[cursors[t]!]!, doc); }
+        });
+        matched = any;
+      }
+      if (!matched || isExcluded(doc)) continue;
+      total += 1;
+      finish(doc);
+    }
+    return { total, hits: top.sorted() };
+  }
+
+  /** Papers with any of the lists' docs and none of the excluded ones. */
+  private countUnion(lists: readonly PostingList[], excluded: readonly PostingList[]): number {
+    if (lists.length === 1 && excluded.length === 0) return lists[0]!.docs.length;
+    const marks = new Uint8Array(this.docCount);
+    let count = 0;
+    for (const list of lists) for (const doc of list.docs) if (!marks[doc]) { marks[doc] = 1; count += 1; }
+    for (const list of excluded) for (const doc of list.docs) if (marks[doc] === 1) { marks[doc] = 2; count -= 1; }
+    return count;
+  }
+
+  /** A word's postings; a prefix's are the merged postings of every term it starts. */
+  private postings(word: Word): PostingList {
+    if (!word.prefix) {
+      const t = this.termIds.get(word.text);
+      if (t === undefined) return { docs: new Uint32Array(0), tfs: new Uint8Array(0), maxTf: 0, minLength: 0 };
+      const [from, to] = [this.offsets[t]!, this.offsets[t + 1]!];
+      return { docs: this.docs.subarray(from, to), tfs: this.tfs.subarray(from, to), maxTf: this.maxTf[t]!, minLength: this.minLength[t]! };
+    }
+    const sorted = this.sortedTerms();
+    let low = 0;
+    let high = sorted.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (compare(this.termNames[sorted[middle]!]!, word.text) < 0) low = middle + 1;
+      else high = middle;
+    }
+    const tfOf = new Map<number, number>();
+    for (let i = low; i < sorted.length && this.termNames[sorted[i]!]!.startsWith(word.text); i += 1) {
+      const t = sorted[i]!;
+      for (let j = this.offsets[t]!; j < this.offsets[t + 1]!; j += 1) tfOf.set(this.docs[j]!, (tfOf.get(this.docs[j]!) ?? 0) + this.tfs[j]!);
+    }
+    const docs = Uint32Array.from(tfOf.keys()).sort();
+    const tfs = Uint8Array.from(docs, (doc) => Math.min(MAX_TF, tfOf.get(doc)!));
+    let maxTf = 0;
+    let minLength = Infinity;
+    docs.forEach((doc, i) => { maxTf = Math.max(maxTf, tfs[i]!); minLength = Math.min(minLength, this.lengths[doc]!); });
+    return { docs, tfs, maxTf, minLength };
+  }
+
+  /** Sorts only the terms added since the last call, and merges them in. */
+  private sortedTerms(): Uint32Array {
+    const known = this.sortedTermIds;
+    if (known.length === this.termNames.length) return known;
+    const byName = (a: number, b: number) => compare(this.termNames[a]!, this.termNames[b]!);
+    const added = Array.from({ length: this.termNames.length - known.length }, (_, i) => known.length + i).sort(byName);
+    const merged = new Uint32Array(this.termNames.length);
+    for (let i = 0, j = 0, out = 0; out < merged.length; out += 1) {
+      merged[out] = j >= added.length || (i < known.length && byName(known[i]!, added[j]!) < 0) ? known[i++]! : added[j++]!;
+    }
+    this.sortedTermIds = merged;
+    return merged;
+  }
+
+  private termId(term: string): number {
+    let id = this.termIds.get(term);
+    if (id === undefined) {
+      id = this.termNames.length;
+      this.termIds.set(term, id);
+      this.termNames.push(term);
+    }
+    return id;
+  }
+
+  private termOfWord(word: string): number {
+    let term = this.wordTerms.get(word);
+    if (term === undefined) {
+      term = this.termId(stem(word));
+      // Rare words would grow the cache without bound; common ones are what it is for.
+      if (this.wordTerms.size < 1_000_000) this.wordTerms.set(word, term);
+    }
+    return term;
+  }
+
+  private log(term: number, doc: number, tf: number): void {
+    if (this.logSize >= this.logTerms.length) {
+      this.logTerms = grow(this.logTerms, this.logSize + 1);
+      this.logDocs = grow(this.logDocs, this.logSize + 1);
+      this.logTfs = grow(this.logTfs, this.logSize + 1);
+    }
+    this.logTerms[this.logSize] = term;
+    this.logDocs[this.logSize] = doc;
+    this.logTfs[this.logSize++] = tf;
+  }
+}
+
+/** The docs of several lists, merged, each once, ascending. */
+function* unionDocs(lists: readonly PostingList[]): Generator<number> {
+  if (lists.length === 1) { yield* lists[0]!.docs; return; }
+  const at = lists.map(() => 0);
+  for (;;) {
+    let doc = Infinity;
+    lists.forEach((list, i) => { const d = list.docs[at[i]!]; if (d !== undefined && d < doc) doc = d; });
+    if (doc === Infinity) return;
+    yield doc;
+    lists.forEach((list, i) => { if (list.docs[at[i]!] === doc) at[i]! += 1; });
+  }
+}
+
+/** The first position at or after `from` whose doc is >= `doc`: galloping, then binary search. */
+function seek(docs: Uint32Array, from: number, doc: number): number {
+  if (from >= docs.length || docs[from]! >= doc) return from;
+  let step = 1;
+  let low = from;
+  while (low + step < docs.length && docs[low + step]! < doc) { low += step; step *= 2; }
+  let high = Math.min(docs.length, low + step);
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (docs[middle]! < doc) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** A bounded min-heap of (score, rowid): the best k by score, larger rowid first on ties. */
+class TopK {
+  private readonly scores: number[] = [];
+  private readonly rowids: number[] = [];
+
+  constructor(private readonly k: number) {}
+
+  get full(): boolean {
+    return this.scores.length >= this.k;
+  }
+
+  /** The score a paper must reach to enter (ties may still enter by rowid). */
+  get threshold(): number {
+    return this.full ? this.scores[0]! : -Infinity;
+  }
+
+  offer(score: number, rowid: number): void {
+    if (this.k === 0) return;
+    if (!this.full) {
+      this.scores.push(score);
+      this.rowids.push(rowid);
+      this.up(this.scores.length - 1);
+    } else if (this.worse(this.scores[0]!, this.rowids[0]!, score, rowid)) {
+      this.scores[0] = score;
+      this.rowids[0] = rowid;
+      this.down(0);
+    }
+  }
+
+  sorted(): { rowid: number; score: number }[] {
+    return this.scores.map((score, i) => ({ rowid: this.rowids[i]!, score }))
+      .sort((a, b) => b.score - a.score || b.rowid - a.rowid);
+  }
+
+  private worse(scoreA: number, rowidA: number, scoreB: number, rowidB: number): boolean {
+    return scoreA < scoreB || (scoreA === scoreB && rowidA < rowidB);
+  }
+
+  private up(i: number): void {
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.worse(this.scores[i]!, this.rowids[i]!, this.scores[parent]!, this.rowids[parent]!)) return;
+      this.swap(i, parent);
+      i = parent;
+    }
+  }
+
+  private down(i: number): void {
+    for (;;) {
+      let least = i;
+      for (const child of [2 * i + 1, 2 * i + 2]) {
+        if (child < this.scores.length && this.worse(this.scores[child]!, this.rowids[child]!, this.scores[least]!, this.rowids[least]!)) least = child;
+      }
+      if (least === i) return;
+      this.swap(i, least);
+      i = least;
+    }
+  }
+
+  private swap(a: number, b: number): void {
+    [this.scores[a], this.scores[b]] = [this.scores[b]!, this.scores[a]!];
+    [this.rowids[a], this.rowids[b]] = [this.rowids[b]!, this.rowids[a]!];
+  }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function grow<T extends Uint8Array | Uint32Array>(array: T, needed: number): T {
+  const next = new (array.constructor as new (length: number) => T)(Math.max(needed, Math.ceil(array.length * 1.5)));
+  next.set(array);
+  return next;
+}

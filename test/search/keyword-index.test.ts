@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { importSource } from '../../src/catalog/import.js';
+import { openFileSource } from '../../src/ingest/formats.js';
+import { KeywordEngine } from '../../src/search/keyword-engine.js';
+import { planOf } from '../../src/search/keyword-index.js';
+import { parseQuery, toFts, withoutStopWords } from '../../src/search/query.js';
+import { keywordPage } from '../../src/search/service.js';
+import { fixture, tempApp } from '../support.js';
+
+let app: ReturnType<typeof tempApp>;
+
+before(async () => {
+  app = tempApp();
+  const { files, open } = await openFileSource('snapshot', [fixture('snapshot')]);
+  await importSource(app.store, open(files));
+  await app.store.settle();
+});
+after(() => app.cleanup());
+
+/** Queries the in-memory index answers: words, common words, prefixes, OR, exclusions, long lists. */
+const QUERIES = [
+  'quantum', 'the model', 'dipole approximation', 'spectroscop*', 'graphene OR pfaffians', 'field -quantum',
+  'theory of quantum field models with gauge symmetry', 'cs', 'approximations', 'a*', '(phys* OR field) -quantum',
+];
+
+test('the in-memory index ranks as FTS5 does: same papers, order and totals, scores to 1e-9', async () => {
+  const memory = new KeywordEngine(app.searchStore);
+  await memory.build();
+  for (const text of QUERIES) {
+    const node = withoutStopWords(parseQuery(text)!);
+    assert.ok(planOf(node), `the index answers ${text}`);
+    for (const [limit, offset] of [[10, 0], [20, 10], [100, 0]] as const) {
+      const fts = await keywordPage({ store: app.searchStore }, node, {}, 'relevance', undefined, limit, offset);
+      const mem = await keywordPage({ store: app.searchStore, memory }, node, {}, 'relevance', undefined, limit, offset);
+      assert.equal(mem.total, fts.total, `total of ${text}`);
+      assert.deepEqual(mem.hits.map((hit) => hit.paper.id), fts.hits.map((hit) => hit.paper.id), `${text} (${toFts(node)})`);
+      mem.hits.forEach((hit, i) => assert.ok(Math.abs(hit.score - fts.hits[i]!.score) < 1e-9, `score of ${hit.paper.id} for ${text}`));
+    }
+  }
+});
+
+test('phrases and fields are left to FTS5', () => {
+  for (const text of ['"dipole approximation"', 'ti:graphene', 'cat:cs.CL', '(a b) OR c', '-(a OR b) c x-ray']) {
+    assert.equal(planOf(withoutStopWords(parseQuery(text)!)), undefined, text);
+  }
+});
+
+test('the index follows the changes log: new, changed and deleted papers', async () => {
+  const memory = new KeywordEngine(app.searchStore);
+  await memory.build();
+  const plan = planOf(parseQuery('zyxwordinquestion')!)!;
+  const prefix = planOf(parseQuery('zyxwordin*')!)!;
+  assert.equal((await memory.search(plan, 10))!.total, 0);
+  assert.equal((await memory.search(prefix, 10))!.total, 0);
+  const [paper] = (await app.search.search({ text: 'graphene', limit: 1 })).items.map((item) => item.paper);
+  await app.store.writeBatch({ papers: [{ ...paper!, abstract: `${paper!.abstract} zyxwordinquestion` }], absorbed: [], signals: [], fingerprints: [] });
+  const found = (await memory.search(plan, 10))!;
+  assert.equal(found.total, 1);
+  assert.deepEqual((await memory.search(prefix, 10))!.hits.map((hit) => hit.rowid), found.hits.map((hit) => hit.rowid), 'a word new since the last prefix search');
+  assert.equal(found.hits[0]!.rowid, await app.searchStore.rowidOf(paper!.id));
+  await app.store.writeBatch({ papers: [paper!], absorbed: [], signals: [], fingerprints: [] });
+  assert.equal((await memory.search(plan, 10))!.total, 0);
+});
