@@ -49,6 +49,21 @@ with within without would yet you your`.split(/\s+/),
  * highlighted word is one the index matched.
  */
 export function stem(word: string): string {
+  let stemmed = STEMS.get(word);
+  if (stemmed === undefined) {
+    if (STEMS.size >= STEM_CACHE_SIZE) STEMS.clear();
+    stemmed = porter(word);
+    STEMS.set(word, stemmed);
+  }
+  return stemmed;
+}
+
+// Snippets stem every word of every result's abstract, and a vocabulary repeats itself, so a
+// memo of this pure function saves most of a search's time; bounded so it cannot grow forever.
+const STEM_CACHE_SIZE = 200_000;
+const STEMS = new Map<string, string>();
+
+function porter(word: string): string {
   // FTS5's porter stems ASCII words with digits too ("gpt4s" → "gpt4"), digits as consonants.
   if (word.length < 3 || !/^[a-z0-9]+$/.test(word)) return word;
   let w = word;
