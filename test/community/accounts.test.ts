@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startSmtpSink, type SmtpSink } from '../mail/smtp-sink.js';
-import { browser, clock, digestSite, featured, linkIn, seed } from '../digest/support.js';
+import { browser, clock, diffusionPapers, digestSite, linkIn, seed } from '../digest/support.js';
 import { trending } from '../../src/trending/trending.js';
 import { MAX_FOLLOWS } from '../../src/follows/follow.js';
 
@@ -12,11 +12,7 @@ const time = clock('2026-11-28T05:00:00Z');
 before(async () => {
   sink = await startSmtpSink();
   site = await digestSite({ smtpUrl: sink.url, now: time.now });
-  await seed(site.app, [
-    featured('2611.00001', '2026-11-27', 40, { title: 'Block Diffusion Language Models', abstract: 'We propose diffusion LLM decoding in blocks. '.repeat(12) }),
-    featured('2611.00002', '2026-11-27', 10, { title: 'Sparse Attention at Scale', categories: ['cs.CL'] }),
-    featured('2611.00003', '2026-11-27', 2, { title: 'A Quiet Paper on Diffusion LLM Sampling', abstract: 'Sampling for diffusion LLM models.' }),
-  ]);
+  await seed(site.app, diffusionPapers());
 });
 
 after(async () => {

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { startSmtpSink, type SmtpSink } from '../mail/smtp-sink.js';
-import { clock, digestSite, featured, linkIn, seed } from '../digest/support.js';
+import { clock, diffusionPapers, digestSite, linkIn, seed } from '../digest/support.js';
 import { tempDir } from '../support.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -17,11 +17,7 @@ before(async () => {
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y --no-install-recommends chromium`);
   sink = await startSmtpSink();
   site = await digestSite({ smtpUrl: sink.url, now: time.now });
-  await seed(site.app, [
-    featured('2611.00001', '2026-11-27', 40, { title: 'Block Diffusion Language Models', abstract: 'We propose diffusion LLM decoding in blocks. '.repeat(12) }),
-    featured('2611.00002', '2026-11-27', 10, { title: 'Sparse Attention at Scale', categories: ['cs.CL'] }),
-    featured('2611.00003', '2026-11-27', 2, { title: 'A Quiet Paper on Diffusion LLM Sampling', abstract: 'Sampling for diffusion LLM models.' }),
-  ]);
+  await seed(site.app, diffusionPapers());
   profile = tempDir();
   browser = await chromium.launchPersistentContext(profile.dir, {
     executablePath: CHROMIUM,

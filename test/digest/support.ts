@@ -37,6 +37,15 @@ export function featured(id: string, day: string, upvotes: number, fields: Parti
   };
 }
 
+/** Three papers featured on 2026-11-27: two about diffusion LLMs (one with code) and one on sparse attention. */
+export function diffusionPapers(): SourceRecord[] {
+  return [
+    featured('2611.00001', '2026-11-27', 40, { title: 'Block Diffusion Language Models', abstract: 'We propose diffusion LLM decoding in blocks. '.repeat(12), codeUrl: 'https://github.com/example/bd' }),
+    featured('2611.00002', '2026-11-27', 10, { title: 'Sparse Attention at Scale', categories: ['cs.CL'] }),
+    featured('2611.00003', '2026-11-27', 2, { title: 'A Quiet Paper on Diffusion LLM Sampling', abstract: 'Sampling for diffusion LLM models.' }),
+  ];
+}
+
 /** Imports records through the real import path. */
 export async function seed(app: App, records: SourceRecord[]): Promise<void> {
   await importSource(app.store, (async function* () {
