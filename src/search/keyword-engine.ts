@@ -6,11 +6,8 @@
 import { KeywordIndex, type KeywordPlan, type KeywordTopK } from './keyword-index.js';
 import type { KeywordFeed } from './store.js';
 
-/**
- * Papers read per batch while building; the event loop gets a turn between batches, so a server
- * building its index on the first searches keeps answering (about 0.1 s per batch at most).
- */
-const BUILD_BATCH = 500;
+/** Papers read per batch while building; the event loop gets a turn between batches. */
+const BUILD_BATCH = 5000;
 /** Changes applied per batch while catching up. */
 const CHANGE_BATCH = 5000;
 /** The log is packed when it holds this many postings, or a quarter of the packed ones. */
