@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../src/app.js';
+import { BENCH_TOPICS } from './support.js';
 import { localTime } from '../src/digest/schedule.js';
 import type { Preferences } from '../src/digest/subscription.js';
 import type { Follow } from '../src/follows/follow.js';
@@ -26,12 +27,7 @@ import { fulltextFileOf } from '../src/store/sqlite/fulltext.js';
 import { SqliteDigestStore } from '../src/store/sqlite/digest-store.js';
 
 const SUBSCRIBERS = 10_000;
-const TOPICS = [
-  'large language models', 'diffusion', 'reinforcement learning', 'vision language models', 'segmentation', 'benchmark',
-  'agents', 'reasoning', 'gaussian splatting', 'video generation', 'graph neural networks', 'robot manipulation',
-  'medical imaging', '"retrieval augmented generation"', 'quantization', 'mixture of experts', 'multimodal', 'speech',
-  'federated learning', 'privacy', 'autonomous driving', 'point cloud', 'knowledge distillation', 'code generation',
-];
+const TOPICS = BENCH_TOPICS.slice(0, 24);
 const CATEGORIES = ['cs.CV', 'cs.CL', 'cs.AI', 'cs.LG', 'cs.IT', 'cs.GT', 'cs.GR', 'cs.RO', 'cs'];
 const ZONES = ['UTC', 'Europe/Berlin', 'America/New_York', 'America/Los_Angeles', 'Asia/Tokyo', 'Asia/Kolkata', 'Australia/Sydney', 'America/Sao_Paulo'];
 const BIN = fileURLToPath(new URL('../bin/paperfeed.js', import.meta.url));

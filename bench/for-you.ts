@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createApp } from '../src/app.js';
+import { BENCH_TOPICS } from './support.js';
 import { followKey, type Follow } from '../src/follows/follow.js';
 import { openSqlite } from '../src/store/sqlite/database.js';
 import { SqliteCommunityStore } from '../src/store/sqlite/community-store.js';
@@ -24,13 +25,7 @@ import { fulltextFileOf } from '../src/store/sqlite/fulltext.js';
 const USERS = 10_000;
 const FOLLOWS = 20;
 const VOTES = 50;
-const TOPICS = [
-  'large language models', 'diffusion', 'reinforcement learning', 'vision language models', 'segmentation', 'benchmark',
-  'agents', 'reasoning', 'gaussian splatting', 'video generation', 'graph neural networks', 'robot manipulation',
-  'medical imaging', '"retrieval augmented generation"', 'quantization', 'mixture of experts', 'multimodal', 'speech',
-  'federated learning', 'privacy', 'autonomous driving', 'point cloud', 'knowledge distillation', 'code generation',
-  'block diffusion', 'in-context learning', 'state space models', 'protein design', 'time series forecasting', 'uncertainty',
-];
+const TOPICS = BENCH_TOPICS;
 const CATEGORIES = ['cs.CV', 'cs.CL', 'cs.AI', 'cs.LG', 'cs.IT', 'cs.GT', 'cs.GR', 'cs.RO', 'stat.ML', 'math.OC', 'eess.IV', 'cs'];
 const BIN = fileURLToPath(new URL('../bin/paperfeed.js', import.meta.url));
 

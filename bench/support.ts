@@ -92,3 +92,12 @@ function fnv1a(text: string): number {
   for (let i = 0; i < text.length; i += 1) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
   return hash;
 }
+
+/** Topic follows for the digest and "For you" benches: common arXiv themes, one phrase query. */
+export const BENCH_TOPICS = [
+  'large language models', 'diffusion', 'reinforcement learning', 'vision language models', 'segmentation', 'benchmark',
+  'agents', 'reasoning', 'gaussian splatting', 'video generation', 'graph neural networks', 'robot manipulation',
+  'medical imaging', '"retrieval augmented generation"', 'quantization', 'mixture of experts', 'multimodal', 'speech',
+  'federated learning', 'privacy', 'autonomous driving', 'point cloud', 'knowledge distillation', 'code generation',
+  'block diffusion', 'in-context learning', 'state space models', 'protein design', 'time series forecasting', 'uncertainty',
+] as const;

@@ -1,37 +1,24 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { startSmtpSink, type SmtpSink } from '../mail/smtp-sink.js';
-import { browser, clock, diffusionPapers, digestSite, linkIn, seed } from '../digest/support.js';
+import { test } from 'node:test';
+import { browser, clock, linkIn, seededSiteSuite } from '../digest/support.js';
 import { trending } from '../../src/trending/trending.js';
 import { MAX_FOLLOWS } from '../../src/follows/follow.js';
 
-let sink: SmtpSink;
-let site: Awaited<ReturnType<typeof digestSite>>;
 const time = clock('2026-11-28T05:00:00Z');
-
-before(async () => {
-  sink = await startSmtpSink();
-  site = await digestSite({ smtpUrl: sink.url, now: time.now });
-  await seed(site.app, diffusionPapers());
-});
-
-after(async () => {
-  await site.close();
-  await sink.close();
-});
+const env = seededSiteSuite(time);
 
 /** Asks for a sign-in link as `client` and returns the link from the mail the SMTP peer got. */
 async function requestLink(client: ReturnType<typeof browser>, email: string): Promise<string> {
-  const before = sink.received.length;
+  const before = env.sink.received.length;
   await client.get('/signin');
   const answer = await client.post('/signin', { email });
   assert.equal(answer.status, 200);
-  const mails = await sink.waitFor(before + 1);
-  return site.local(linkIn(mails.at(-1)!.parsed!.text!, 'http://paperfeed.test/signin/'));
+  const mails = await env.sink.waitFor(before + 1);
+  return env.site.local(linkIn(mails.at(-1)!.parsed!.text!, 'http://paperfeed.test/signin/'));
 }
 
 async function signedIn(email: string) {
-  const client = browser(site.origin);
+  const client = browser(env.site.origin);
   const link = await requestLink(client, email);
   await client.get(link);
   const done = await client.post(link);
@@ -41,7 +28,7 @@ async function signedIn(email: string) {
 }
 
 test('a magic link signs in once, sets a signed HttpOnly SameSite=Lax cookie, and cannot be reused', async () => {
-  const client = browser(site.origin);
+  const client = browser(env.site.origin);
   const link = await requestLink(client, 'ada@example.org');
   const page = await client.get(link);
   assert.match(page.body, /Sign in to paperfeed/);
@@ -52,8 +39,8 @@ test('a magic link signs in once, sets a signed HttpOnly SameSite=Lax cookie, an
   assert.match(cookie, /HttpOnly/);
   assert.match(cookie, /SameSite=Lax/);
   assert.match((await client.get('/account')).body, /Signed in as ada@example\.org/);
-  const again = await browser(site.origin).request('GET', link).then(async () => {
-    const other = browser(site.origin);
+  const again = await browser(env.site.origin).request('GET', link).then(async () => {
+    const other = browser(env.site.origin);
     await other.get(link);
     return other.post(link);
   });
@@ -62,7 +49,7 @@ test('a magic link signs in once, sets a signed HttpOnly SameSite=Lax cookie, an
 });
 
 test('an expired magic link is refused', async () => {
-  const client = browser(site.origin);
+  const client = browser(env.site.origin);
   const link = await requestLink(client, 'late@example.org');
   await client.get(link);
   time.set('2026-11-28T05:16:00Z');
@@ -75,7 +62,7 @@ test('an expired magic link is refused', async () => {
 test('session fixation: a session id planted before sign-in is replaced and ended', async () => {
   const attacker = await signedIn('mallory@example.org');
   const planted = attacker.jar.get('pf_session')!;
-  const victim = browser(site.origin);
+  const victim = browser(env.site.origin);
   victim.jar.set('pf_session', planted);
   const link = await requestLink(victim, 'victim@example.org');
   await victim.get(link);
@@ -95,7 +82,7 @@ test('upvotes: one per account, undoable, counted in trending; unknown papers 40
   assert.deepEqual(JSON.parse(first.body), { voted: true, votes: 1 });
   const second = await client.request('POST', '/api/v1/papers/2611.00002/vote', undefined, headers);
   assert.deepEqual(JSON.parse(second.body), { voted: true, votes: 1 }, 'a double vote counts once');
-  const week = await trending(site.app.trendingStore, 'week', time.now(), 10);
+  const week = await trending(env.site.app.trendingStore, 'week', time.now(), 10);
   assert.equal(week.items.find((item) => item.paperId === '2611.00002')!.breakdown.ourVotes, 1);
 
   const unknown = await client.request('POST', '/api/v1/papers/2611.99999/vote', undefined, headers);
@@ -104,12 +91,12 @@ test('upvotes: one per account, undoable, counted in trending; unknown papers 40
 
   const forged = await client.request('POST', '/api/v1/papers/2611.00001/vote');
   assert.equal(forged.status, 403);
-  const forgedForm = await fetch(`${site.origin}/papers/2611.00001/vote`, { method: 'POST', headers: { cookie: `pf_session=${client.jar.get('pf_session')}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'back=/' });
+  const forgedForm = await fetch(`${env.site.origin}/papers/2611.00001/vote`, { method: 'POST', headers: { cookie: `pf_session=${client.jar.get('pf_session')}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'back=/' });
   assert.equal(forgedForm.status, 403);
 
   const undone = await client.request('DELETE', '/api/v1/papers/2611.00002/vote', undefined, headers);
   assert.deepEqual(JSON.parse(undone.body), { voted: false, votes: 0 });
-  const after = await trending(site.app.trendingStore, 'week', time.now(), 10);
+  const after = await trending(env.site.app.trendingStore, 'week', time.now(), 10);
   assert.equal(after.items.find((item) => item.paperId === '2611.00002')!.breakdown.ourVotes, 0, 'an undone vote no longer counts');
 });
 
@@ -144,10 +131,10 @@ test('For you ranks followed and similar papers with a reason, in the API and th
   assert.match(page.body, /because you follow <em>diffusion LLM<\/em>/);
 
   const feedPath = /href="(\/feeds\/for-you\/[^"]+\.rss)"/.exec((await client.get('/account')).body)![1]!;
-  const feed = await fetch(`${site.origin}${feedPath}`);
+  const feed = await fetch(`${env.site.origin}${feedPath}`);
   assert.equal(feed.status, 200);
   assert.match(await feed.text(), /Block Diffusion Language Models/);
-  assert.equal((await fetch(`${site.origin}/feeds/for-you/feed.1.abc.forged.rss`)).status, 404);
+  assert.equal((await fetch(`${env.site.origin}/feeds/for-you/feed.1.abc.forged.rss`)).status, 404);
 
   await client.get('/for-you');
   const marked = await client.post('/papers/2611.00003/not-interested', { back: '/for-you' });
@@ -157,12 +144,12 @@ test('For you ranks followed and similar papers with a reason, in the API and th
 });
 
 test('a digest subscriber who signs in becomes the same person: linked, with their follows', async () => {
-  const visitor = browser(site.origin);
+  const visitor = browser(env.site.origin);
   await visitor.get('/');
-  const before = sink.received.length;
+  const before = env.sink.received.length;
   await visitor.post('/subscribe', { email: 'both@example.org' });
-  const [confirmation] = (await sink.waitFor(before + 1)).slice(-1);
-  const prefsLink = site.local(linkIn(confirmation!.parsed!.text!, 'http://paperfeed.test/preferences/'));
+  const [confirmation] = (await env.sink.waitFor(before + 1)).slice(-1);
+  const prefsLink = env.site.local(linkIn(confirmation!.parsed!.text!, 'http://paperfeed.test/preferences/'));
   await visitor.get(prefsLink);
   await visitor.post(prefsLink, { frequency: 'daily', weekday: 'monday', hour: '7', timeZone: 'UTC', size: '10', trending: 'on', follows: 'category: cs.CL' });
   const client = await signedIn('both@example.org');
@@ -181,13 +168,13 @@ test('collections: private to their owner, public ones have a page and a feed', 
   await owner.get(path);
   assert.equal((await owner.post('/papers/2611.00001/save', { collection: key, back: path })).status, 303);
   assert.match((await owner.get(path)).body, /Block Diffusion Language Models/);
-  assert.equal((await browser(site.origin).get(path)).status, 404, 'private');
-  assert.equal((await fetch(`${site.origin}/feeds/collections/${key}.rss`)).status, 404);
+  assert.equal((await browser(env.site.origin).get(path)).status, 404, 'private');
+  assert.equal((await fetch(`${env.site.origin}/feeds/collections/${key}.rss`)).status, 404);
 
   await owner.get(path);
   await owner.post(path, { name: 'Diffusion reading list', public: 'on' });
-  assert.equal((await browser(site.origin).get(path)).status, 200);
-  const feed = await fetch(`${site.origin}/feeds/collections/${key}.rss`);
+  assert.equal((await browser(env.site.origin).get(path)).status, 200);
+  const feed = await fetch(`${env.site.origin}/feeds/collections/${key}.rss`);
   assert.match(await feed.text(), /Block Diffusion Language Models/);
 
   const stranger = await signedIn('stranger@example.org');

@@ -1,48 +1,35 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { startSmtpSink, type SmtpSink } from '../mail/smtp-sink.js';
-import { browser, clock, diffusionPapers, digestSite, featured, linkIn, seed } from './support.js';
+import { test } from 'node:test';
+import { browser, clock, featured, linkIn, seed, seededSiteSuite } from './support.js';
 
-let sink: SmtpSink;
-let site: Awaited<ReturnType<typeof digestSite>>;
 const time = clock('2026-11-28T05:00:00Z');
-
-before(async () => {
-  sink = await startSmtpSink();
-  site = await digestSite({ smtpUrl: sink.url, now: time.now });
-  await seed(site.app, diffusionPapers());
-});
-
-after(async () => {
-  await site.close();
-  await sink.close();
-});
+const env = seededSiteSuite(time);
 
 test('subscribe → confirm → digest at the local hour → next day only new papers → one-click unsubscribe → silence', async () => {
-  const visitor = browser(site.origin);
+  const visitor = browser(env.site.origin);
   await visitor.get('/');
   const answer = await visitor.post('/subscribe', { email: 'Reader@Example.ORG' });
   assert.equal(answer.status, 200);
   assert.match(answer.body, /Check your inbox/);
 
   // The confirmation, and nothing else until it is followed.
-  const [confirmation] = await sink.waitFor(1);
+  const [confirmation] = await env.sink.waitFor(1);
   assert.deepEqual(confirmation!.to, ['Reader@example.org']);
   assert.equal(confirmation!.parsed!.subject, 'Confirm your paperfeed subscription');
   const confirmLink = linkIn(confirmation!.parsed!.text!, 'http://paperfeed.test/confirm/');
   assert.ok(linkIn(confirmation!.parsed!.text!, 'http://paperfeed.test/preferences/'));
-  assert.deepEqual(await site.app.digests.run(time.now()), { due: 0, sent: 0, empty: 0, skipped: 0, retry: 0, bounced: 0, failed: 0, dryRun: false });
+  assert.deepEqual(await env.site.app.digests.run(time.now()), { due: 0, sent: 0, empty: 0, skipped: 0, retry: 0, bounced: 0, failed: 0, dryRun: false });
 
-  const confirmPage = await visitor.get(site.local(confirmLink));
+  const confirmPage = await visitor.get(env.site.local(confirmLink));
   assert.match(confirmPage.body, /Yes, subscribe me/);
-  const confirmed = await visitor.post(site.local(confirmLink));
+  const confirmed = await visitor.post(env.site.local(confirmLink));
   assert.equal(confirmed.status, 200);
   assert.match(confirmed.body, /You are subscribed/);
 
   // Preferences: 08:00 in Berlin, trending plus a topic follow.
   const prefsLink = /href="(http:\/\/paperfeed\.test\/preferences\/[^"]+)"/.exec(confirmed.body)![1]!;
-  await visitor.get(site.local(prefsLink));
-  const saved = await visitor.post(site.local(prefsLink), {
+  await visitor.get(env.site.local(prefsLink));
+  const saved = await visitor.post(env.site.local(prefsLink), {
     frequency: 'daily', weekday: 'monday', hour: '8', timeZone: 'Europe/Berlin', size: '5', trending: 'on', follows: 'topic: diffusion LLM\ncategory: cs.CL',
   });
   assert.equal(saved.status, 200, saved.body);
@@ -50,10 +37,10 @@ test('subscribe → confirm → digest at the local hour → next day only new p
 
   // 06:59 UTC is 07:59 in Berlin: not yet. 07:00 UTC is 08:00: due.
   time.set('2026-11-28T06:59:00Z');
-  assert.equal((await site.app.digests.run(time.now())).due, 0);
+  assert.equal((await env.site.app.digests.run(time.now())).due, 0);
   time.set('2026-11-28T07:00:00Z');
-  assert.equal((await site.app.digests.run(time.now())).sent, 1);
-  const [, digest] = await sink.waitFor(2);
+  assert.equal((await env.site.app.digests.run(time.now())).sent, 1);
+  const [, digest] = await env.sink.waitFor(2);
   const mail = digest!.parsed!;
   assert.equal(mail.subject, 'paperfeed 28 Nov 2026: Block Diffusion Language Models and 2 more');
   assert.match(mail.messageId!, /^<digest-d-2026-11-28-[\w-]+@paperfeed\.test>$/);
@@ -78,26 +65,26 @@ test('subscribe → confirm → digest at the local hour → next day only new p
 
   // The same period again sends nothing.
   time.set('2026-11-28T09:00:00Z');
-  assert.equal((await site.app.digests.run(time.now())).skipped, 1);
+  assert.equal((await env.site.app.digests.run(time.now())).skipped, 1);
 
   // Next day: one new paper; the old ones are never repeated.
-  await seed(site.app, [featured('2611.00004', '2026-11-28', 5, { title: 'Fresh Diffusion LLM Result' })]);
+  await seed(env.site.app, [featured('2611.00004', '2026-11-28', 5, { title: 'Fresh Diffusion LLM Result' })]);
   time.set('2026-11-29T07:00:00Z');
-  assert.equal((await site.app.digests.run(time.now())).sent, 1);
-  const [, , second] = await sink.waitFor(3);
+  assert.equal((await env.site.app.digests.run(time.now())).sent, 1);
+  const [, , second] = await env.sink.waitFor(3);
   assert.match(second!.parsed!.text!, /1\. Fresh Diffusion LLM Result/);
   assert.doesNotMatch(second!.parsed!.text!, /Block Diffusion|Sparse Attention|Quiet Paper/);
 
   // Nothing new the day after: no email.
   time.set('2026-11-30T07:00:00Z');
-  assert.deepEqual((await site.app.digests.run(time.now())).empty, 1);
+  assert.deepEqual((await env.site.app.digests.run(time.now())).empty, 1);
 
   // RFC 8058 one-click: a POST without cookies or CSRF token, as mail providers send it.
-  const oneClick = await fetch(site.local(unsubscribeUrl), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+  const oneClick = await fetch(env.site.local(unsubscribeUrl), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
   assert.equal(oneClick.status, 200);
-  await seed(site.app, [featured('2611.00005', '2026-11-30', 50, { title: 'Another Diffusion LLM' })]);
+  await seed(env.site.app, [featured('2611.00005', '2026-11-30', 50, { title: 'Another Diffusion LLM' })]);
   time.set('2026-12-01T07:00:00Z');
-  assert.equal((await site.app.digests.run(time.now())).due, 0);
+  assert.equal((await env.site.app.digests.run(time.now())).due, 0);
   await new Promise((resolve) => setTimeout(resolve, 100));
-  assert.equal(sink.received.length, 3);
+  assert.equal(env.sink.received.length, 3);
 });

@@ -10,7 +10,9 @@ import { digestWebOptions, type DigestRouteOptions } from '../../src/web/digest-
 import { communityRoutes, type CommunityRouteOptions } from '../../src/web/community-routes.js';
 import { MemoryRateLimiter } from '../../src/web/rate-limit.js';
 import { createWebApp } from '../../src/web/server.js';
+import { after, before } from 'node:test';
 import { tempDir } from '../support.js';
+import { startSmtpSink, type SmtpSink } from '../mail/smtp-sink.js';
 import { DEFAULT_PREFERENCES, type Preferences } from '../../src/digest/subscription.js';
 import { openSqlite } from '../../src/store/sqlite/database.js';
 import { SqliteDigestStore } from '../../src/store/sqlite/digest-store.js';
@@ -144,4 +146,22 @@ export async function addActiveSubscribers(dbFile: string, count: number, prefs:
     await store.updateSubscriber(subscriber.id, { status: 'active' });
   }
   db.close();
+}
+
+/**
+ * Registers a suite's hooks: before it, a real SMTP sink and a site seeded with
+ * {@link diffusionPapers}; after it, both closed. The returned object is filled in as the suite starts.
+ */
+export function seededSiteSuite(time: ReturnType<typeof clock>) {
+  const env = {} as { sink: SmtpSink; site: Awaited<ReturnType<typeof digestSite>> };
+  before(async () => {
+    env.sink = await startSmtpSink();
+    env.site = await digestSite({ smtpUrl: env.sink.url, now: time.now });
+    await seed(env.site.app, diffusionPapers());
+  });
+  after(async () => {
+    await env.site.close();
+    await env.sink.close();
+  });
+  return env;
 }
