@@ -276,8 +276,20 @@ describe('API v1', () => {
     for (const path of ['/api/daily_papers', '/api/papers/search', '/api/papers/{arxivId}', '/papers/{arxivId}.md', '/api/v1/search', '/api/v1/trending', '/api/v1/papers/{arxivId}/similar']) {
       assert.ok(body.paths[path], path);
     }
+    // Every API route the server registers is described, with its method.
+    const described = new Set(Object.entries(body.paths as Record<string, object>).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path.replace(/\{[^}]+\}/g, '{}')}`)));
+    const served = web.routes
+      .filter((route) => /^\/(api\/(v1\/|papers|daily)|feeds\/)|^\/papers\/.*\.md/.test(route.path) && route.method !== 'ALL' && !route.path.includes('*'))
+      .map((route) => `${route.method} ${route.path.replace(/:\w+(?:\{([^}]*)\})?/g, (_, pattern?: string) => `{}${/\\(\.\w+)$/.exec(pattern ?? '')?.[1] ?? ''}`)}`);
+    // The one route serving every named feed is described per feed, e.g. /feeds/trending.{format}.
+    const feedNames = ['trending', 'daily', 'search', 'author', 'category'];
+    for (const route of served) {
+      const names = route === 'GET /feeds/{}' ? feedNames.map((name) => `GET /feeds/${name}.{}`) : [route];
+      for (const name of names) assert.ok(described.has(name), `${name} is missing from the OpenAPI description`);
+    }
     const docs = await html('/api/docs');
     assert.match(docs.body, /GET \/api\/daily_papers/);
+    assert.match(docs.body, /DELETE \/api\/v1\/papers\/\{arxivId\}\/vote/);
     const health = await json('/healthz');
     assert.equal(health.body.ok, true);
     assert.equal(health.body.papers, 9);

@@ -33,6 +33,15 @@ const errors = {
   '429': json(ref('Error'), 'Too many requests; see the Retry-After header.'),
 };
 const op = (summary: string, tag: string, parameters: Param[], ok: Record<string, unknown>) => ({ get: { summary, tags: [tag], parameters, responses: { '200': ok, ...errors } } });
+/** An operation for a signed-in account: the session cookie, plus the CSRF header when it changes state. */
+const accountOp = (summary: string, parameters: Param[], ok: Record<string, unknown>, changesState: boolean) => ({
+  summary, tags: ['account'], parameters, security: [changesState ? { session: [], csrf: [] } : { session: [] }],
+  responses: { '200': ok, ...errors, '401': json(ref('Error'), 'Not signed in.'), ...(changesState ? { '403': json(ref('Error'), 'Missing or wrong CSRF token.') } : {}) },
+});
+const voteResult = json({ type: 'object', required: ['voted', 'votes'], properties: { voted: { type: 'boolean' }, votes: { type: 'integer', description: "This paper's paperfeed upvotes." } } });
+const rssOp = (summary: string, parameters: Param[]) => ({
+  get: { summary, tags: ['feeds'], parameters, responses: { '200': { description: 'The feed.', content: { 'application/rss+xml': {} } }, ...errors } },
+});
 const feedOp = (summary: string, parameters: Param[]) => ({
   get: {
     summary, tags: ['feeds'], parameters: [path('format', '`rss` (RSS 2.0), `atom` (Atom 1.0) or `json` (JSON Feed 1.1).'), ...parameters],
@@ -54,6 +63,7 @@ export const OPENAPI = {
   tags: [
     { name: 'huggingface', description: 'Compatible with the Hugging Face Papers API: the same paths, parameters and field names.' },
     { name: 'v1', description: "paperfeed's own API." },
+    { name: 'account', description: "A signed-in account's API: sign in on the site (/signin); calls that change state also need the `X-CSRF-Token` header, whose value the site's forms carry." },
     { name: 'feeds', description: 'RSS 2.0, Atom 1.0 and JSON Feed 1.1.' },
   ],
   paths: {
@@ -78,6 +88,21 @@ export const OPENAPI = {
     '/api/v1/authors/{name}': op("An author's papers, newest first.", 'v1', [path('name', 'The author name, as printed on papers.'), limit, cursor], json(list(ref('Paper')))),
     '/api/v1/categories': op('Categories with their number of papers.', 'v1', [q('limit', 'How many.', int(1, 1000, 100)), cursor], json(list({ type: 'object', properties: { category: { type: 'string' }, papers: { type: 'integer' } } }))),
     '/api/v1/categories/{category}': op('Papers in a category, newest first.', 'v1', [path('category', 'An arXiv category, e.g. `cs.LG`.'), limit, cursor], json(list(ref('Paper')))),
+    '/api/v1/papers/{arxivId}/vote': {
+      post: accountOp('Upvote a paper (once per account; again changes nothing).', [path('arxivId', 'An arXiv id without version.')], voteResult, true),
+      delete: accountOp('Take an upvote back.', [path('arxivId', 'An arXiv id without version.')], voteResult, true),
+    },
+    '/api/v1/for-you': {
+      get: accountOp('New papers ranked for this account by its follows, upvotes and saved papers, each with the reason.', [q('limit', 'How many.', int(1, 100, 20))], json({
+        type: 'object',
+        properties: {
+          start: { type: 'string', format: 'date-time' }, end: { type: 'string', format: 'date-time' }, total: { type: 'integer' }, nextCursor: { type: 'null' },
+          items: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, title: { type: 'string' }, score: { type: 'number' }, breakdown: { type: 'object' }, reason: { type: 'string' } } } },
+        },
+      }), false),
+    },
+    '/feeds/for-you/{token}.rss': rssOp("An account's For you list; the signed token is shown on /for-you and /account.", [path('token', 'The feed token.')]),
+    '/feeds/collections/{key}.rss': rssOp('The papers of a public collection.', [path('key', 'The collection key.')]),
     '/feeds/trending.{format}': feedOp('Trending papers.', [q('window', 'The window.', str({ enum: ['today', 'week', 'month'] }))]),
     '/feeds/daily.{format}': feedOp("A day's featured papers.", [q('date', 'The day (default: the newest).', str({ format: 'date' }))]),
     '/feeds/search.{format}': feedOp('New papers matching a search.', [q('q', 'Words.', str(), true), ...searchFilters.slice(0, 2)]),
@@ -86,6 +111,10 @@ export const OPENAPI = {
     '/healthz': { get: { summary: 'Liveness: the server answers and the catalog opens.', tags: ['v1'], parameters: [], responses: { '200': json({ type: 'object', properties: { ok: { type: 'boolean' }, papers: { type: 'integer' } } }) } } },
   },
   components: {
+    securitySchemes: {
+      session: { type: 'apiKey', in: 'cookie', name: 'pf_session', description: 'Set by signing in with an emailed link at /signin.' },
+      csrf: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token', description: 'The token the site puts in its forms (field `csrf`), paired with the `pf_csrf` cookie.' },
+    },
     schemas: {
       Error: { type: 'object', required: ['error'], properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string', enum: ['bad_input', 'usage', 'not_found', 'conflict', 'rate_limited', 'unauthorized', 'forbidden', 'remote', 'internal'] }, message: { type: 'string' } } } } },
       HfPaper: {
@@ -127,6 +156,14 @@ export const OPENAPI = {
   },
 } as const;
 
+type Operation = { summary: string; tags: readonly string[]; parameters: readonly Param[] };
+
+function operationsTagged(tag: string): { method: string; route: string; operation: Operation }[] {
+  return Object.entries(OPENAPI.paths).flatMap(([route, item]) => Object.entries(item as Record<string, Operation>)
+    .filter(([, operation]) => operation.tags.includes(tag))
+    .map(([method, operation]) => ({ method, route, operation })));
+}
+
 /** Serves the spec and a readable page generated from it. */
 export function registerOpenApi(web: Hono<WebEnv>): void {
   web.get('/api/openapi.json', (c) => c.json(OPENAPI));
@@ -138,15 +175,15 @@ export function registerOpenApi(web: Hono<WebEnv>): void {
       {OPENAPI.tags.map((tag) => (
         <section aria-labelledby={`tag-${tag.name}`}>
           <h2 id={`tag-${tag.name}`}>{tag.description}</h2>
-          {Object.entries(OPENAPI.paths).filter(([, item]) => (item.get.tags as readonly string[]).includes(tag.name)).map(([route, item]) => (
+          {operationsTagged(tag.name).map(({ method, route, operation }) => (
             <article class="endpoint">
-              <h3><code>{`GET ${route}`}</code></h3>
-              <p>{item.get.summary}</p>
-              {item.get.parameters.length > 0 && (
+              <h3><code>{`${method.toUpperCase()} ${route}`}</code></h3>
+              <p>{operation.summary}</p>
+              {operation.parameters.length > 0 && (
                 <table>
                   <thead><tr><th scope="col">Parameter</th><th scope="col">In</th><th scope="col">Description</th></tr></thead>
                   <tbody>
-                    {(item.get.parameters as readonly Param[]).map((param) => (
+                    {operation.parameters.map((param) => (
                       <tr><td><code>{param.name}</code>{param.required && ' (required)'}</td><td>{param.in}</td><td>{param.description}</td></tr>
                     ))}
                   </tbody>
