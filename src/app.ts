@@ -11,6 +11,7 @@ import { SqliteCatalogStore } from './store/sqlite/catalog-store.js';
 import { SqliteTrendingStore } from './store/sqlite/trending-store.js';
 import { SqliteSearchStore } from './store/sqlite/search-store.js';
 import { createSearch, type Search } from './search/service.js';
+import { lazyOnnxEmbedder, type Embedder } from './search/embedder.js';
 import { trending } from './trending/trending.js';
 import { DigestService } from './digest/service.js';
 import { createDigestRenderer } from './digest/render.js';
@@ -39,6 +40,8 @@ export interface App extends Catalog {
   webStore: SqliteWebStore;
   /** Keyword, semantic and hybrid search, and similar papers (src/search/types.ts). */
   search: Search;
+  /** The configured ONNX embedding model (`PAPERFEED_EMBEDDING_MODEL`), if any. */
+  embeddingModel?: () => Promise<Embedder>;
   /** Subscriptions and digest runs (src/digest). */
   digests: DigestService;
   /** Magic-link sign-in and sessions (src/community/accounts.ts). */
@@ -74,7 +77,8 @@ export function createApp(config: AppConfig, now: () => Date = () => new Date())
   const searchStore = new SqliteSearchStore(db);
   // Search sorts by the past week's trending scores.
   const trendingScores = async () => new Map((await trending(trendingStore, 'week', now(), 100_000)).items.map((item) => [item.paperId, item.score]));
-  const search = createSearch({ store: searchStore, feed: searchStore, embeddings: searchStore, trendingScores });
+  const embeddingModel = config.embeddingModel === undefined ? undefined : lazyOnnxEmbedder(config.embeddingModel);
+  const search = createSearch({ store: searchStore, feed: searchStore, embeddings: searchStore, trendingScores, ...(embeddingModel && { embedder: embeddingModel }) });
   const mail = config.mail ?? resolveMailConfig({}, config.dbFile, config.port);
   const mailer = createMailer(mail);
   const digestStore = new SqliteDigestStore(db);
@@ -96,6 +100,7 @@ export function createApp(config: AppConfig, now: () => Date = () => new Date())
     searchStore,
     webStore: new SqliteWebStore(db),
     search,
+    ...(embeddingModel && { embeddingModel }),
     digests,
     accounts,
     community,

@@ -12,6 +12,11 @@ export interface AppConfig {
   databaseUrl?: string;
   /** Port of the web server. */
   port: number;
+  /**
+   * A local sentence-transformers model folder in ONNX: semantic search and similar papers use
+   * it instead of the catalog's LSA model.
+   */
+  embeddingModel?: string;
   /** Mail delivery; when absent, the outbox next to the database and links to localhost. */
   mail?: MailConfig;
 }
@@ -20,6 +25,7 @@ const FileConfig = z.object({
   db: z.string().min(1).optional(),
   databaseUrl: z.string().min(1).optional(),
   port: z.number().int().min(0).max(65535).optional(),
+  embeddingModel: z.string().min(1).optional(),
 }).strict();
 
 /** Where `paperfeed` looks for a config file when `PAPERFEED_CONFIG` names none. */
@@ -41,7 +47,15 @@ export function resolveConfig(flags: { db?: string | undefined; port?: string | 
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new PaperfeedError('usage', 'PAPERFEED_DATABASE_URL: not a postgres:// or postgresql:// URL');
   }
-  return { dbFile, ...(databaseUrl ? { databaseUrl } : {}), port: Number(port), mail: resolveMailConfig(env, dbFile, Number(port)) };
+  const embeddingModel = env.PAPERFEED_EMBEDDING_MODEL ?? file.embeddingModel;
+  if (embeddingModel !== undefined && !existsSync(resolve(embeddingModel, 'config.json'))) {
+    throw new PaperfeedError('usage', `PAPERFEED_EMBEDDING_MODEL: ${resolve(embeddingModel)} is not a model folder (it has no config.json)`);
+  }
+  return {
+    dbFile, ...(databaseUrl ? { databaseUrl } : {}), port: Number(port),
+    ...(embeddingModel ? { embeddingModel: resolve(embeddingModel) } : {}),
+    mail: resolveMailConfig(env, dbFile, Number(port)),
+  };
 }
 
 function readConfigFile(path: string, required: boolean): z.infer<typeof FileConfig> {

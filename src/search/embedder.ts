@@ -3,6 +3,7 @@
  * sentence-transformers models in ONNX from a local folder through @huggingface/transformers.
  */
 import { PaperfeedError } from '../errors.js';
+import { basename, dirname, resolve } from 'node:path';
 import { embedLsa, type LsaModel } from './lsa.js';
 
 /** Turns texts into unit-length vectors. `id` tags stored vectors, so models never mix. */
@@ -11,6 +12,9 @@ export interface Embedder {
   readonly dims: number;
   embed(texts: readonly string[]): Promise<Float32Array[]>;
 }
+
+/** Model ids of ONNX models start with this. */
+export const ONNX_FAMILY = 'onnx:';
 
 /** The text of a paper that embeddings see. */
 export const paperText = (paper: { title: string; abstract: string }) => `${paper.title}. ${paper.abstract}`;
@@ -41,7 +45,7 @@ export async function onnxEmbedder(modelPath: string, name: string): Promise<Emb
   const probe = await extract('probe', { pooling: 'mean', normalize: true });
   const dims = probe.dims.at(-1) ?? 0;
   return {
-    id: `onnx:${name}`,
+    id: `${ONNX_FAMILY}${name}`,
     dims,
     async embed(texts) {
       if (texts.length === 0) return [];
@@ -50,4 +54,17 @@ export async function onnxEmbedder(modelPath: string, name: string): Promise<Emb
       return texts.map((_, i) => data.slice(i * dims, (i + 1) * dims));
     },
   };
+}
+
+/**
+ * The ONNX embedder of a model folder, loaded once on first use (loading takes seconds, and
+ * most commands never embed).
+ */
+export function lazyOnnxEmbedder(folder: string): () => Promise<Embedder> {
+  const path = resolve(folder);
+  let loaded: Promise<Embedder> | undefined;
+  return () => (loaded ??= onnxEmbedder(dirname(path), basename(path)).catch((error: unknown) => {
+    loaded = undefined;
+    throw error;
+  }));
 }

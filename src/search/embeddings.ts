@@ -4,7 +4,7 @@
  * interrupted run resumes where it stopped, and papers added or edited later are picked up by
  * the next run.
  */
-import { paperText, lsaEmbedder, type Embedder } from './embedder.js';
+import { ONNX_FAMILY, paperText, lsaEmbedder, type Embedder } from './embedder.js';
 import { deserializeLsa, serializeLsa, trainLsa, type LsaModel, type LsaOptions } from './lsa.js';
 import type { EmbeddingStore } from './store.js';
 
@@ -57,6 +57,7 @@ export async function embedMissing(
     options.onProgress?.({ done: embedded, total });
   }
   const remaining = await store.countToEmbed(embedder.id);
-  if (remaining === 0) await store.dropOtherEmbeddings(embedder.id, LSA_FAMILY);
+  // A new model's vectors replace its predecessor's once complete; other families stay.
+  if (remaining === 0) await store.dropOtherEmbeddings(embedder.id, embedder.id.startsWith(ONNX_FAMILY) ? ONNX_FAMILY : LSA_FAMILY);
   return { embedded, remaining };
 }

@@ -5,9 +5,9 @@
 import { z } from 'zod';
 import { PaperfeedError } from '../errors.js';
 import type { Paper } from '../catalog/paper.js';
+import type { Embedder } from './embedder.js';
 import { loadLsaEmbedder } from './embeddings.js';
 import { rrf, zFusion, type Scored } from './fusion.js';
-import { embedLsa } from './lsa.js';
 import { KeywordEngine } from './keyword-engine.js';
 import { planOf } from './keyword-index.js';
 import { highlightTerms, looseQuery, parseQuery, semanticText, toFts, withoutStopWords, type QueryNode } from './query.js';
@@ -50,6 +50,11 @@ export interface SearchDeps {
   /** Trending scores by paper id, for `sort: 'trending'`. */
   trendingScores: () => Promise<Map<string, number>>;
   fusion?: Fusion;
+  /**
+   * The configured embedding model (ONNX, see src/search/embedder.ts) that semantic search and
+   * similar papers use instead of the catalog's LSA model; its vectors come from `paperfeed embed`.
+   */
+  embedder?: () => Promise<Embedder>;
 }
 
 /** The search service, with similar-paper lookup beside it. */
@@ -73,19 +78,21 @@ export function createSearch(deps: SearchDeps): Search {
   let semantic: Promise<SimilarDeps & { embedderId: string }> | undefined;
 
   const loadSemantic = () => (semantic ??= (async () => {
-    const embedder = await loadLsaEmbedder(deps.embeddings);
-    if (!embedder) throw new PaperfeedError('conflict', 'semantic search needs embeddings: run "paperfeed embed" first');
+    const lsa = await loadLsaEmbedder(deps.embeddings);
+    if (!lsa) throw new PaperfeedError('conflict', 'semantic search needs embeddings: run "paperfeed embed" first');
+    const embedder = deps.embedder ? await deps.embedder() : lsa;
     const { rowids, vectors, dims } = await deps.embeddings.embeddings(embedder.id);
-    if (rowids.length === 0) throw new PaperfeedError('conflict', 'semantic search needs embeddings: run "paperfeed embed" first');
-    return { store: deps.store, model: embedder.model, index: buildVectorIndex(rowids, vectors, dims), embedderId: embedder.id };
+    if (rowids.length === 0) throw new PaperfeedError('conflict', `semantic search needs embeddings of ${embedder.id}: run "paperfeed embed" first`);
+    return { store: deps.store, model: lsa.model, embedder, index: buildVectorIndex(rowids, vectors, dims), embedderId: embedder.id };
   })().catch((error: unknown) => { semantic = undefined; throw error; }));
 
   const semanticRanking = async (node: QueryNode, filters: StoreFilters, depth: number): Promise<Scored<number>[]> => {
-    const { model, index } = await loadSemantic();
+    const { embedder, index } = await loadSemantic();
     const text = semanticText(node);
     if (!text) return [];
     const filtered = hasFilters(filters) ? new Set(await deps.store.filteredRowids(filters)) : undefined;
-    return index.search(embedLsa(model, text), depth, filtered).map((match) => ({ key: match.key, score: match.score }));
+    const [vector] = await embedder.embed([text]);
+    return index.search(vector!, depth, filtered).map((match) => ({ key: match.key, score: match.score }));
   };
 
   return {

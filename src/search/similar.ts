@@ -4,7 +4,8 @@
  */
 import type { Paper } from '../catalog/paper.js';
 import { PaperfeedError } from '../errors.js';
-import { paperText } from './embedder.js';
+import { paperText, type Embedder } from './embedder.js';
+import { LSA_FAMILY } from './embeddings.js';
 import { zFusion, type Scored } from './fusion.js';
 import { embedLsa, sparseDot, tfidf, type LsaModel } from './lsa.js';
 import type { SearchStore } from './store.js';
@@ -17,20 +18,24 @@ export interface ScoredPaper {
 
 /**
  * Ranks candidates by similarity to the query paper: the z-score fusion of TF-IDF cosine
- * (shared words) and LSA cosine (shared topics), equally weighted; measured on CSFCube, the
- * fusion beats either alone (docs/search.md). The query paper itself is never returned.
+ * (shared words) and embedding cosine (shared topics; LSA's unless `denseOf` gives another
+ * model's vectors), equally weighted; measured on CSFCube, the fusion beats either alone
+ * (docs/search.md). The query paper itself is never returned.
  */
-export function rankCandidates(query: Paper, candidates: readonly Paper[], model: LsaModel): ScoredPaper[] {
+export function rankCandidates(
+  query: Paper,
+  candidates: readonly Paper[],
+  model: LsaModel,
+  denseOf: (paper: Paper) => Float32Array = (paper) => embedLsa(model, paperText(paper)),
+): ScoredPaper[] {
   const others = candidates.filter((paper) => paper.id !== query.id);
-  const queryText = paperText(query);
-  const querySparse = tfidf(model, queryText);
-  const queryDense = embedLsa(model, queryText);
+  const querySparse = tfidf(model, paperText(query));
+  const queryDense = denseOf(query);
   const lexical: Scored<number>[] = [];
   const topical: Scored<number>[] = [];
   others.forEach((paper, i) => {
-    const text = paperText(paper);
-    lexical.push({ key: i, score: sparseDot(querySparse, tfidf(model, text)) });
-    const dense = embedLsa(model, text);
+    lexical.push({ key: i, score: sparseDot(querySparse, tfidf(model, paperText(paper))) });
+    const dense = denseOf(paper);
     let cosine = 0;
     for (let d = 0; d < dense.length; d += 1) cosine += dense[d]! * queryDense[d]!;
     topical.push({ key: i, score: cosine });
@@ -38,10 +43,13 @@ export function rankCandidates(query: Paper, candidates: readonly Paper[], model
   return zFusion([lexical, topical]).map(({ key, score }) => ({ paper: others[key]!, score }));
 }
 
-/** What similar-paper lookup needs: the store, the model and the vector index built from it. */
+/** What similar-paper lookup needs: the store, the LSA model, the embedder and its vector index. */
 export interface SimilarDeps {
   store: SearchStore;
+  /** The catalog's LSA model: its TF-IDF weights score shared words. */
   model: LsaModel;
+  /** The model whose vectors fill `index`: LSA's, or a configured ONNX model's. */
+  embedder: Embedder;
   index: VectorIndex;
 }
 
@@ -65,9 +73,25 @@ export async function similarPapers(deps: SimilarDeps, id: string, options: { li
       rowids.push(found);
     }
   } else {
-    const vector = deps.index.vector(rowid) ?? embedLsa(deps.model, paperText(query));
+    const vector = deps.index.vector(rowid) ?? (await deps.embedder.embed([paperText(query)]))[0]!;
     rowids = deps.index.search(vector, NEIGHBOURS + 1).map((match) => match.key);
   }
   const papers = await deps.store.papersByRowids(rowids.filter((key) => key !== rowid));
-  return rankCandidates(query, [...papers.values()], deps.model).slice(0, options.limit);
+  if (deps.embedder.id.startsWith(LSA_FAMILY)) return rankCandidates(query, [...papers.values()], deps.model).slice(0, options.limit);
+  const denseOf = await storedVectors(deps, new Map([...papers, [rowid, query]]));
+  return rankCandidates(query, [...papers.values()], deps.model, denseOf).slice(0, options.limit);
+}
+
+/** The papers' vectors from the index, embedding in one batch those it lacks (papers added since `paperfeed embed`). */
+async function storedVectors(deps: SimilarDeps, papers: ReadonlyMap<number, Paper>): Promise<(paper: Paper) => Float32Array> {
+  const byId = new Map<string, Float32Array>();
+  const missing: Paper[] = [];
+  for (const [rowid, paper] of papers) {
+    const vector = deps.index.vector(rowid);
+    if (vector) byId.set(paper.id, vector);
+    else missing.push(paper);
+  }
+  const embedded = await deps.embedder.embed(missing.map(paperText));
+  missing.forEach((paper, i) => byId.set(paper.id, embedded[i]!));
+  return (paper) => byId.get(paper.id)!;
 }
