@@ -23,9 +23,11 @@ export function collectionPaper(fields: { id: string; title: string; abstract: s
   };
 }
 
-/** Writes papers in batches. */
+/** Writes papers in batches, and waits until the full-text index has them all. */
 export async function writePapers(app: App, papers: readonly Paper[]): Promise<void> {
   for (let i = 0; i < papers.length; i += 2000) await app.store.writeBatch({ papers: papers.slice(i, i + 2000), absorbed: [], signals: [], fingerprints: [] });
+  // Otherwise the first queries that FTS5 answers would see part of the collection.
+  await app.store.settle();
 }
 
 /** Imports a folder of daily listings (`daily-jsonl`). */
