@@ -44,7 +44,7 @@ time: an interrupted run resumes where it stopped, and papers added later are pi
       io.out(parsed.values.json ? JSON.stringify(summary) : `${summary.model}: embedded ${summary.embedded}, ${summary.remaining} remaining`);
       return 0;
     } finally {
-      app.close();
+      await app.close();
     }
   },
 };
