@@ -13,6 +13,7 @@ import { PostgresTrendingStore } from '../../src/store/postgres/trending-store.j
 import { embedMissing, LSA_FAMILY, trainCatalogModel } from '../../src/search/embeddings.js';
 import type { SearchQuery } from '../../src/search/types.js';
 import { trending } from '../../src/trending/trending.js';
+import { createWebApp } from '../../src/web/server.js';
 import { dropSchema, freshSchema, testDatabaseUrl } from '../postgres.js';
 import { fixture, tempDir } from '../support.js';
 
@@ -318,7 +319,7 @@ describe('search and web reads: SQLite and PostgreSQL agree', () => {
     }
   }));
 
-  test('web reads: featured days, signals, counts, categories and authors', withApps(async ({ sqlite, postgres }) => {
+  test('web reads (featured days, signals, counts, categories, authors) and the site built on them', withApps(async ({ sqlite, postgres }) => {
     const reads = async (app: App) => {
       const newest = (await app.webStore.newestFeatured())!;
       const day = newest.slice(0, 10);
@@ -341,6 +342,20 @@ describe('search and web reads: SQLite and PostgreSQL agree', () => {
     const expected = await reads(sqlite);
     assert.ok(expected.byUpvotes.total > 0 && expected.signals.length > 0 && expected.author.length > 0 && expected.category.papers.length === 3);
     assert.deepEqual(await reads(postgres), expected);
+    // The site over each backend: the same JSON, and the same pages but for each site's own CSRF token.
+    const [mySite, theirSite] = [createWebApp(sqlite, { now: () => NOW }), createWebApp(postgres, { now: () => NOW })];
+    await Promise.all([sqlite.search.warm(), postgres.search.warm()]);
+    for (const path of ['/api/v1/search?q=quantum', '/api/daily_papers?date=2025-01-09', '/api/v1/papers/0704.0001', `/api/v1/authors/${encodeURIComponent(expected.author[0]!.authors[0]!.name)}`, '/api/v1/trending?period=week']) {
+      const [mine, theirs] = await Promise.all([mySite.request(path), theirSite.request(path)]);
+      assert.equal(mine.status, 200, path);
+      assert.deepEqual(await theirs.json(), await mine.json(), path);
+    }
+    for (const path of ['/', '/papers/0704.0001', '/categories/hep-ph', '/search?q=%22language+models%22&sort=date']) {
+      const [mine, theirs] = await Promise.all([mySite.request(path), theirSite.request(path)]);
+      assert.equal(mine.status, 200, path);
+      const page = async (response: Response) => (await response.text()).replace(/name="csrf" value="[^"]*"/g, '');
+      assert.equal(await page(theirs), await page(mine), path);
+    }
     for (const app of [sqlite, postgres]) {
       const version = await app.webStore.dataVersion();
       await app.store.writeBatch(batch({ signals: [upvotes('0704.0001', '2025-09-02T12:00:00.000Z', 1)] }));
