@@ -61,7 +61,7 @@ interface Stores {
   searchStore: SearchStore & KeywordFeed & EmbeddingStore;
   webStore: WebStore;
   /** The digest and community stores, made when digests, accounts or community are first used. */
-  social(): { digestStore: DigestStore & DigestCatalog & SubscriptionLookup; communityStore: CommunityStore };
+  digestAndCommunityStores(): { digestStore: DigestStore & DigestCatalog & SubscriptionLookup; communityStore: CommunityStore };
   close(): Promise<void>;
 }
 
@@ -90,10 +90,10 @@ export function createApp(config: AppConfig, now: () => Date = () => new Date(),
   const mailer = createMailer(mail);
   // Wired on first use, so that commands which never send mail or read accounts (search, embed)
   // do not need these stores.
-  let social: Pick<App, 'digests' | 'accounts' | 'community'> | undefined;
-  const wireSocial = () => {
-    if (social) return social;
-    const { digestStore, communityStore } = stores.social();
+  let digestsAndCommunity: Pick<App, 'digests' | 'accounts' | 'community'> | undefined;
+  const wireDigestsAndCommunity = () => {
+    if (digestsAndCommunity) return digestsAndCommunity;
+    const { digestStore, communityStore } = stores.digestAndCommunityStores();
     const digests = new DigestService({
       store: digestStore, catalog: digestStore, topics: searchTopics(search), trending: trendingStore, state: store,
       mailer, render: createDigestRenderer(), settings: mail,
@@ -104,7 +104,7 @@ export function createApp(config: AppConfig, now: () => Date = () => new Date(),
       catalog: { getPapers: (ids) => store.getPapers(ids), newestPaper: () => digestStore.newestPaper() },
       topics: searchTopics(search), search, vectors: () => search.vectors(),
     });
-    return (social = { digests, accounts, community });
+    return (digestsAndCommunity = { digests, accounts, community });
   };
   return {
     config,
@@ -113,9 +113,9 @@ export function createApp(config: AppConfig, now: () => Date = () => new Date(),
     searchStore,
     webStore: stores.webStore,
     search,
-    get digests() { return wireSocial().digests; },
-    get accounts() { return wireSocial().accounts; },
-    get community() { return wireSocial().community; },
+    get digests() { return wireDigestsAndCommunity().digests; },
+    get accounts() { return wireDigestsAndCommunity().accounts; },
+    get community() { return wireDigestsAndCommunity().community; },
     mail,
     close: async () => {
       void mailer.close();
@@ -127,13 +127,12 @@ export function createApp(config: AppConfig, now: () => Date = () => new Date(),
 function sqliteStores(dbFile: string): Stores {
   const db = openSqlite(dbFile);
   const fulltext = new FulltextIndexer(dbFile, fulltextFileOf(dbFile));
-  const searchStore = new SqliteSearchStore(db);
   return {
     store: new SqliteCatalogStore(db, fulltext),
     trendingStore: new SqliteTrendingStore(db),
-    searchStore,
+    searchStore: new SqliteSearchStore(db),
     webStore: new SqliteWebStore(db),
-    social: () => ({ digestStore: new SqliteDigestStore(db), communityStore: new SqliteCommunityStore(db) }),
+    digestAndCommunityStores: () => ({ digestStore: new SqliteDigestStore(db), communityStore: new SqliteCommunityStore(db) }),
     close: async () => {
       fulltext.close();
       db.close();
@@ -150,7 +149,7 @@ function postgresStores(url: string, options: PostgresOptions): Stores {
     webStore: new PostgresWebStore(db),
     // MERGE: construct PostgresDigestStore and PostgresCommunityStore here
     // (src/store/postgres/digest-store.ts, community-store.ts), each as `new …(db)`.
-    social: () => {
+    digestAndCommunityStores: () => {
       throw new PaperfeedError('usage', 'PAPERFEED_DATABASE_URL is set: on PostgreSQL, digests, subscriptions, accounts and community features are not available yet (unset it, or pass --db)');
     },
     close: () => db.close(),

@@ -85,7 +85,8 @@ const ORDER: Record<KeywordOrder, string> = {
 
 /**
  * One page of papers, filtered and ordered: keyword matches when `matching` (with the tsquery
- * at $6), else every paper the filters select, newest or trending first (score 0). The page's
+ * at $6), else every paper the filters select, trending first when asked, else newest first
+ * (score 0). The page's
  * limit and offset follow; for trending order, then the trending scores as ids and scores.
  */
 export function keywordPageSql(order: KeywordOrder, matching: boolean): string {

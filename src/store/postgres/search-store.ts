@@ -21,12 +21,10 @@ export class PostgresSearchStore implements SearchStore, EmbeddingStore, Keyword
     const filters = filterParams(request.filters);
     const matching = request.query !== undefined;
     const match = request.query === undefined ? [] : [toTsquery(request.query)];
-    // Without a query, papers are listed newest first unless trending order is asked for.
-    const order = !matching && request.order === 'relevance' ? 'date' : request.order;
     const scores = request.trending ?? new Map<string, number>();
-    const trending = order === 'trending' ? [[...scores.keys()], [...scores.values()]] : [];
+    const trending = request.order === 'trending' ? [[...scores.keys()], [...scores.values()]] : [];
     const [rows, [count]] = await Promise.all([
-      this.db.executeSql<Row>(keywordPageSql(order, matching), [...filters, ...match, request.limit, request.offset, ...trending]),
+      this.db.executeSql<Row>(keywordPageSql(request.order, matching), [...filters, ...match, request.limit, request.offset, ...trending]),
       this.db.executeSql<{ n: number }>(countSql(matching), [...filters, ...match]),
     ]);
     return { total: count!.n, hits: rows.map((row) => ({ rowid: Number(row.rowid), paper: fromRow(row), score: row.score })) };
