@@ -250,6 +250,11 @@ describe('search and web reads: SQLite and PostgreSQL agree', () => {
       assert.ok(expected.total > 0, `${query.text} ${JSON.stringify(query.filters)} finds papers`);
       assert.deepEqual(papersOf(await postgres.search.search(query)), expected, `${query.text} ${JSON.stringify(query.filters)}`);
     }
+    // No user text is read as tsquery syntax: quotes, operators and stray punctuation only search words.
+    for (const text of ["a'b", '\\ x', 'x & y | !z <-> w', "ti:'model' :* \\'", '"the who"', 'au:(josé garcía)', '🎉 model']) {
+      await postgres.search.search({ text, filters: { categories: ['cs'] } });
+    }
+    assert.deepEqual(papersOf(await postgres.search.search({ text: "models' <-> !", sort: 'date' })), papersOf(await sqlite.search.search({ text: 'models', sort: 'date' })));
     // Relevance order with a filter ranks by each engine's own formula (bm25, ts_rank): the same papers, maybe ordered differently.
     const filtered: SearchQuery = { text: 'gra*', filters: { categories: ['cs'] }, limit: 100 };
     const [mine, theirs] = [papersOf(await sqlite.search.search(filtered)), papersOf(await postgres.search.search(filtered))];
