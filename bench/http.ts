@@ -53,7 +53,9 @@ async function runBench(input: string | undefined): Promise<void> {
     app.close();
   }
   const app = createApp({ dbFile, port: 0 });
-  const papers = await app.store.recentPapers(200);
+  // The 200 newest papers, as two pages of search's listing.
+  const first = await app.search.search({ text: '', sort: 'date', limit: 100 });
+  const papers = [...first.items, ...(await app.search.search({ text: '', sort: 'date', limit: 100, cursor: first.nextCursor })).items].map((item) => item.paper);
   const day = ((await app.webStore.newestFeatured()) ?? papers[0]?.published ?? '2025-01-01').slice(0, 10);
   app.close();
 

@@ -15,7 +15,7 @@ import { createApp } from '../src/app.js';
 import { paperText } from '../src/search/embedder.js';
 import { embedMissing, loadLsaEmbedder, trainCatalogModel } from '../src/search/embeddings.js';
 import { embedLsa } from '../src/search/lsa.js';
-import { parseQuery, toFts } from '../src/search/query.js';
+import { parseQuery } from '../src/search/query.js';
 import type { SearchMode } from '../src/search/types.js';
 import { buildVectorIndex } from '../src/search/vectors.js';
 import { emit, growCatalog, importDaily, tempCatalog } from './support.js';
@@ -80,7 +80,7 @@ try {
   }
   await measure('fts5-bm25-raw', 'keyword', (text) => {
     const node = parseQuery(text);
-    return app.searchStore.keywordSearch({ match: node && toFts(node), filters: {}, order: 'relevance', limit: 10, offset: 0 });
+    return app.searchStore.keywordSearch({ query: node, filters: {}, order: 'relevance', limit: 10, offset: 0 });
   });
   // The vector indexes' speed and recall, and MiniSearch's speed, over the stored embeddings.
   if (!keywordOnly && embedder) {

@@ -1,10 +1,16 @@
 import type { AppConfig } from './config.js';
 import type { CatalogStore, StateStore } from './catalog/store.js';
 import type { TrendingStore } from './trending/trending.js';
+import type { EmbeddingStore, KeywordFeed, SearchStore } from './search/store.js';
+import type { WebStore } from './web/ports.js';
+import type { DigestCatalog, DigestStore } from './digest/store.js';
+import type { CommunityStore, SubscriptionLookup } from './community/store.js';
 import { PaperfeedError } from './errors.js';
-import { openPostgres } from './store/postgres/database.js';
+import { openPostgres, type PostgresOptions } from './store/postgres/database.js';
 import { PostgresCatalogStore } from './store/postgres/catalog-store.js';
 import { PostgresTrendingStore } from './store/postgres/trending-store.js';
+import { PostgresSearchStore } from './store/postgres/search-store.js';
+import { PostgresWebStore } from './store/postgres/web-store.js';
 import { openSqlite } from './store/sqlite/database.js';
 import { FulltextIndexer, fulltextFileOf } from './store/sqlite/fulltext.js';
 import { SqliteCatalogStore } from './store/sqlite/catalog-store.js';
@@ -31,13 +37,12 @@ export interface Catalog {
   close(): void | Promise<void>;
 }
 
-/** The wired application: what the CLI, the web server and the tests work with. */
+/** The wired application: what the CLI, the web server and the tests work with, on either backend. */
 export interface App extends Catalog {
-  store: SqliteCatalogStore;
-  trendingStore: SqliteTrendingStore;
-  searchStore: SqliteSearchStore;
+  /** Search's ports: the full-text index and filters, the catalog's change feed, models and vectors. */
+  searchStore: SearchStore & KeywordFeed & EmbeddingStore;
   /** The web's reads: daily lists, signals, authors, categories (src/web/ports.ts). */
-  webStore: SqliteWebStore;
+  webStore: WebStore;
   /** Keyword, semantic and hybrid search, and similar papers (src/search/types.ts). */
   search: Search;
   /** The configured ONNX embedding model (`PAPERFEED_EMBEDDING_MODEL`), if any. */
@@ -49,7 +54,18 @@ export interface App extends Catalog {
   /** Upvotes, follows, collections and "For you" (src/community). */
   community: CommunityService;
   mail: MailConfig;
-  close(): void;
+  close(): Promise<void>;
+}
+
+/** One backend's adapters, each behind the port its consumer owns. */
+interface Stores {
+  store: CatalogStore & StateStore;
+  trendingStore: TrendingStore;
+  searchStore: SearchStore & KeywordFeed & EmbeddingStore;
+  webStore: WebStore;
+  /** The digest and community stores, made when digests, accounts or community are first used. */
+  digestAndCommunityStores(): { digestStore: DigestStore & DigestCatalog & SubscriptionLookup; communityStore: CommunityStore };
+  close(): Promise<void>;
 }
 
 /**
@@ -63,52 +79,84 @@ export function openCatalog(config: AppConfig, now: () => Date = () => new Date(
 }
 
 /**
- * The composition root: opens the store and wires the subsystems around it. The CLI and the
- * tests both call it, so they exercise the same wiring.
+ * The composition root: opens the store (the PostgreSQL server at `databaseUrl`, else the SQLite
+ * file) and wires the subsystems around it. The CLI and the tests both call it, so they exercise
+ * the same wiring; `postgres` picks a schema (tests use one each).
  */
-export function createApp(config: AppConfig, now: () => Date = () => new Date()): App {
-  if (config.databaseUrl !== undefined) {
-    throw new PaperfeedError('usage', 'PAPERFEED_DATABASE_URL is set: on PostgreSQL, import, harvest and stats work so far; search, embed, serve and digests still need SQLite (unset it, or pass --db)');
-  }
-  const db = openSqlite(config.dbFile);
-  const fulltext = new FulltextIndexer(config.dbFile, fulltextFileOf(config.dbFile));
-  const store = new SqliteCatalogStore(db, fulltext);
-  const trendingStore = new SqliteTrendingStore(db);
-  const searchStore = new SqliteSearchStore(db);
+export function createApp(config: AppConfig, now: () => Date = () => new Date(), postgres: PostgresOptions = {}): App {
+  const stores = config.databaseUrl === undefined ? sqliteStores(config.dbFile) : postgresStores(config.databaseUrl, postgres);
+  const { store, trendingStore, searchStore } = stores;
   // Search sorts by the past week's trending scores.
   const trendingScores = async () => new Map((await trending(trendingStore, 'week', now(), 100_000)).items.map((item) => [item.paperId, item.score]));
   const embeddingModel = config.embeddingModel === undefined ? undefined : lazyOnnxEmbedder(config.embeddingModel);
   const search = createSearch({ store: searchStore, feed: searchStore, embeddings: searchStore, trendingScores, ...(embeddingModel && { embedder: embeddingModel }) });
   const mail = config.mail ?? resolveMailConfig({}, config.dbFile, config.port);
   const mailer = createMailer(mail);
-  const digestStore = new SqliteDigestStore(db);
-  const digests = new DigestService({
-    store: digestStore, catalog: digestStore, topics: searchTopics(search), trending: trendingStore, state: store,
-    mailer, render: createDigestRenderer(), settings: mail,
-  });
-  const communityStore = new SqliteCommunityStore(db);
-  const accounts = new AccountService({ store: communityStore, subscriptions: digestStore, state: store, mailer, settings: mail });
-  const community = new CommunityService({
-    store: communityStore,
-    catalog: { getPapers: (ids) => store.getPapers(ids), newestPaper: () => digestStore.newestPaper() },
-    topics: searchTopics(search), search, vectors: () => search.vectors(),
-  });
+  // Wired on first use, so that commands which never send mail or read accounts (search, embed)
+  // do not need these stores.
+  let digestsAndCommunity: Pick<App, 'digests' | 'accounts' | 'community'> | undefined;
+  const wireDigestsAndCommunity = () => {
+    if (digestsAndCommunity) return digestsAndCommunity;
+    const { digestStore, communityStore } = stores.digestAndCommunityStores();
+    const digests = new DigestService({
+      store: digestStore, catalog: digestStore, topics: searchTopics(search), trending: trendingStore, state: store,
+      mailer, render: createDigestRenderer(), settings: mail,
+    });
+    const accounts = new AccountService({ store: communityStore, subscriptions: digestStore, state: store, mailer, settings: mail });
+    const community = new CommunityService({
+      store: communityStore,
+      catalog: { getPapers: (ids) => store.getPapers(ids), newestPaper: () => digestStore.newestPaper() },
+      topics: searchTopics(search), search, vectors: () => search.vectors(),
+    });
+    return (digestsAndCommunity = { digests, accounts, community });
+  };
   return {
     config,
     store,
     trendingStore,
     searchStore,
-    webStore: new SqliteWebStore(db),
+    webStore: stores.webStore,
     search,
     ...(embeddingModel && { embeddingModel }),
-    digests,
-    accounts,
-    community,
+    get digests() { return wireDigestsAndCommunity().digests; },
+    get accounts() { return wireDigestsAndCommunity().accounts; },
+    get community() { return wireDigestsAndCommunity().community; },
     mail,
-    close: () => {
+    close: async () => {
       void mailer.close();
+      await stores.close();
+    },
+  };
+}
+
+function sqliteStores(dbFile: string): Stores {
+  const db = openSqlite(dbFile);
+  const fulltext = new FulltextIndexer(dbFile, fulltextFileOf(dbFile));
+  return {
+    store: new SqliteCatalogStore(db, fulltext),
+    trendingStore: new SqliteTrendingStore(db),
+    searchStore: new SqliteSearchStore(db),
+    webStore: new SqliteWebStore(db),
+    digestAndCommunityStores: () => ({ digestStore: new SqliteDigestStore(db), communityStore: new SqliteCommunityStore(db) }),
+    close: async () => {
       fulltext.close();
       db.close();
     },
+  };
+}
+
+function postgresStores(url: string, options: PostgresOptions): Stores {
+  const db = openPostgres(url, options);
+  return {
+    store: new PostgresCatalogStore(db),
+    trendingStore: new PostgresTrendingStore(db),
+    searchStore: new PostgresSearchStore(db),
+    webStore: new PostgresWebStore(db),
+    // MERGE: construct PostgresDigestStore and PostgresCommunityStore here
+    // (src/store/postgres/digest-store.ts, community-store.ts), each as `new …(db)`.
+    digestAndCommunityStores: () => {
+      throw new PaperfeedError('usage', 'PAPERFEED_DATABASE_URL is set: on PostgreSQL, digests, subscriptions, accounts and community features are not available yet (unset it, or pass --db)');
+    },
+    close: () => db.close(),
   };
 }

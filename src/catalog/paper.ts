@@ -151,6 +151,11 @@ export function titleKey(title: string): string {
     .trim();
 }
 
+/** Folds case, accents and spacing, so "José  García" finds "Jose Garcia" (an author page's key). */
+export function authorKey(name: string): string {
+  return name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+}
+
 /** arXiv marks a withdrawal in the comments of the withdrawing version. */
 export function withdrawnByComment(comment: string | null | undefined): boolean {
   return !!comment && /\b(this (paper|article|submission) (has been|is) withdrawn|withdrawn by the (author|submitter)|paper (has been )?withdrawn)/i.test(comment);

@@ -33,7 +33,7 @@ export const digestCommand: Command = {
       io.out(JSON.stringify(summary));
       return summary.retry + summary.failed > 0 ? 9 : 0;
     } finally {
-      app.close();
+      await app.close();
     }
   },
 };

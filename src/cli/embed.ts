@@ -49,7 +49,7 @@ with that model too, and semantic search uses it.
       }
       return 0;
     } finally {
-      app.close();
+      await app.close();
     }
   },
 };

@@ -18,7 +18,7 @@ export const outboxCommand: Command = {
   async run(parsed, io) {
     const app = createApp(resolveConfig({ db: stringOption(parsed, 'db') }));
     const dir = app.mail.outboxDir;
-    app.close();
+    await app.close();
     const show = stringOption(parsed, 'show');
     if (show !== undefined) {
       const mail = await simpleParser(await readOutbox(dir, show));

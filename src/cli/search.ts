@@ -56,7 +56,7 @@ fields ti: au: abs: cat: (e.g. au:hinton ti:"block diffusion" cat:cs.CL).
       io.out(parsed.values.json ? JSON.stringify({ total: result.total }) : `${result.total} papers match`);
       return 0;
     } finally {
-      app.close();
+      await app.close();
     }
   },
 };

@@ -33,7 +33,7 @@ export const serveCommand: Command = {
       server.once('listening', resolve);
       server.once('error', reject);
     });
-    io.err(`paperfeed serving ${app.config.dbFile} on http://localhost:${app.config.port}`);
+    io.err(`paperfeed serving ${app.config.databaseUrl === undefined ? app.config.dbFile : 'the PostgreSQL database'} on http://localhost:${app.config.port}`);
     const stopDigests = startDigestScheduler((now) => app.digests.run(now), {
       onRun: (summary) => io.err(`digest: ${JSON.stringify(summary)}`),
       onError,
@@ -44,7 +44,7 @@ export const serveCommand: Command = {
       process.once('SIGTERM', stop);
     });
     await stopDigests();
-    app.close();
+    await app.close();
     return 0;
   },
 };

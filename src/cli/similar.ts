@@ -37,7 +37,7 @@ paper <id>; the paper itself is never listed. Needs "paperfeed embed" first.
         : `${String(rank + 1).padStart(3)}. ${paper.id}  ${score.toFixed(3)}  ${paper.title}`));
       return 0;
     } finally {
-      app.close();
+      await app.close();
     }
   },
 };

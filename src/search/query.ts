@@ -1,7 +1,6 @@
 /**
- * The query language: a lenient parser from user text to an AST, and its translation to an
- * FTS5 MATCH expression in which every user word is a quoted string, so no user text is ever
- * read as FTS5 syntax.
+ * The query language: a lenient parser from user text to an AST. Each store renders the AST in
+ * its own dialect (FTS5 MATCH on SQLite, tsquery on PostgreSQL), so this layer knows neither.
  *
  * Syntax: `word`, `"a phrase"`, `prefix*`, `-excluded` (or `NOT x`), `a OR b`, `(groups)`, and
  * fields `ti:`, `au:`, `abs:`, `cat:` before a word, phrase or group. Words side by side must all
@@ -179,33 +178,6 @@ export function withoutStopWords(node: QueryNode): QueryNode {
   const kept = node.children.filter((child) => !(child.kind === 'term' && !child.phrase && !child.prefix && STOP_WORDS.has(child.text.toLowerCase())));
   if (!kept.some(hasPositive)) return node;
   return kept.length === 1 ? kept[0]! : { kind: 'and', children: kept };
-}
-
-/** Quotes user text as one FTS5 string: the only way user text reaches MATCH. */
-function quote(text: string): string {
-  return `"${text.replace(/"/g, '""')}"`;
-}
-
-/**
- * The FTS5 MATCH expression for a node. Parenthesised throughout, so FTS5's own precedence
- * (NOT over AND over OR) never changes the meaning.
- */
-export function toFts(node: QueryNode): string {
-  switch (node.kind) {
-    case 'term': {
-      const phrase = quote(node.text) + (node.prefix ? ' *' : '');
-      return node.field ? `${node.field} : ${phrase}` : phrase;
-    }
-    case 'or': return `(${node.children.map(toFts).join(' OR ')})`;
-    case 'not': return toFts(node.child);
-    case 'and': {
-      const positive = node.children.filter((child) => child.kind !== 'not');
-      const negative = node.children.filter((child) => child.kind === 'not');
-      let expression = positive.length === 1 ? toFts(positive[0]!) : `(${positive.map(toFts).join(' AND ')})`;
-      for (const excluded of negative) expression = `(${expression} NOT ${toFts(excluded)})`;
-      return expression;
-    }
-  }
 }
 
 /**

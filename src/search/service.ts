@@ -10,7 +10,7 @@ import { loadLsaEmbedder } from './embeddings.js';
 import { rrf, zFusion, type Scored } from './fusion.js';
 import { KeywordEngine } from './keyword-engine.js';
 import { planOf } from './keyword-index.js';
-import { highlightTerms, looseQuery, parseQuery, semanticText, toFts, withoutStopWords, type QueryNode } from './query.js';
+import { highlightTerms, looseQuery, parseQuery, semanticText, withoutStopWords, type QueryNode } from './query.js';
 import { similarPapers, type ScoredPaper, type SimilarDeps } from './similar.js';
 import { snippet } from './snippet.js';
 import type { EmbeddingStore, KeywordFeed, SearchStore, StoreFilters, StoredHit } from './store.js';
@@ -205,7 +205,7 @@ async function matchPage(
     const hits = ranked.flatMap((hit) => papers.has(hit.rowid) ? [{ ...hit, paper: papers.get(hit.rowid)! }] : []);
     return { total: top.total, hits };
   }
-  return engines.store.keywordSearch({ filters, order, limit, offset, match: node && toFts(node), ...(trending && { trending }) });
+  return engines.store.keywordSearch({ filters, order, limit, offset, query: node, ...(trending && { trending }) });
 }
 
 function check(query: SearchQuery): Checked {

@@ -1,6 +1,7 @@
 /** The store as search needs it: the full-text index, filters, and stored models and vectors. */
 import type { Paper } from '../catalog/paper.js';
 import type { IndexedText } from './keyword-index.js';
+import type { QueryNode } from './query.js';
 
 /** Filters checked once at the edge: dates as YYYY-MM-DD, the end day exclusive. */
 export interface StoreFilters {
@@ -10,9 +11,12 @@ export interface StoreFilters {
   hasCode?: boolean;
 }
 
-/** One page of keyword matches. `match` is an FTS5 expression built by `toFts`, never user text. */
+/**
+ * One page of keyword matches. The query arrives parsed; each adapter renders it in its own
+ * dialect, so user text never reaches SQL as syntax. Without a query, the filters list papers.
+ */
 export interface KeywordRequest {
-  match: string | undefined;
+  query: QueryNode | undefined;
   filters: StoreFilters;
   order: 'relevance' | 'date' | 'trending';
   /** Trending scores by paper id, for `order: 'trending'`. */

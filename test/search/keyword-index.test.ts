@@ -4,7 +4,8 @@ import { importSource } from '../../src/catalog/import.js';
 import { openFileSource } from '../../src/ingest/formats.js';
 import { KeywordEngine } from '../../src/search/keyword-engine.js';
 import { planOf } from '../../src/search/keyword-index.js';
-import { parseQuery, toFts, withoutStopWords } from '../../src/search/query.js';
+import { parseQuery, withoutStopWords } from '../../src/search/query.js';
+import { toFts } from '../../src/store/sqlite/search-sql.js';
 import { keywordPage } from '../../src/search/service.js';
 import { fixture, tempApp } from '../support.js';
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { PaperfeedError } from '../../src/errors.js';
-import { highlightTerms, looseQuery, parseQuery, toFts, withoutStopWords } from '../../src/search/query.js';
+import { highlightTerms, looseQuery, parseQuery, withoutStopWords } from '../../src/search/query.js';
+import { toFts } from '../../src/store/sqlite/search-sql.js';
 
 const fts = (text: string) => toFts(parseQuery(text)!);
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { openCatalog, type Catalog } from '../../src/app.js';
+import { createApp, openCatalog, type App, type Catalog } from '../../src/app.js';
 import { importSource } from '../../src/catalog/import.js';
 import type { Paper, Signal } from '../../src/catalog/paper.js';
 import type { CatalogBatch } from '../../src/catalog/store.js';
@@ -10,7 +10,10 @@ import type { Format } from '../../src/ingest/source.js';
 import { openPostgres } from '../../src/store/postgres/database.js';
 import { PostgresCatalogStore } from '../../src/store/postgres/catalog-store.js';
 import { PostgresTrendingStore } from '../../src/store/postgres/trending-store.js';
+import { embedMissing, LSA_FAMILY, trainCatalogModel } from '../../src/search/embeddings.js';
+import type { SearchQuery } from '../../src/search/types.js';
 import { trending } from '../../src/trending/trending.js';
+import { createWebApp } from '../../src/web/server.js';
 import { dropSchema, freshSchema, testDatabaseUrl } from '../postgres.js';
 import { fixture, tempDir } from '../support.js';
 
@@ -178,3 +181,190 @@ for (const backend of backends) {
     }));
   });
 }
+
+/** Both backends' apps over the same data; the clock is the day after the newest fixture. */
+const NOW = new Date('2025-09-03T00:00:00Z');
+
+async function openApps(): Promise<{ sqlite: App; postgres: App; dispose: () => Promise<void> }> {
+  const { dir, cleanup } = tempDir();
+  const url = await testDatabaseUrl();
+  const schema = freshSchema();
+  const sqlite = createApp({ dbFile: join(dir, 'paperfeed.db'), port: 0 }, () => NOW);
+  const postgres = createApp({ dbFile: join(dir, 'unused.db'), databaseUrl: url, port: 0 }, () => NOW, { schema });
+  const dispose = async () => {
+    await sqlite.close();
+    await postgres.close();
+    await dropSchema(url, schema);
+    cleanup();
+  };
+  try {
+    for (const app of [sqlite, postgres]) {
+      await importFixture(app, 'snapshot', fixture('snapshot'));
+      await importFixture(app, 'hf-daily', fixture('hf-daily'));
+      await app.store.settle();
+    }
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+  return { sqlite, postgres, dispose };
+}
+
+const withApps = (work: (apps: { sqlite: App; postgres: App }) => Promise<void>) => async () => {
+  const apps = await openApps();
+  try {
+    await work(apps);
+  } finally {
+    await apps.dispose();
+  }
+};
+
+/** What must agree when scores come from different engines: the total and the papers, in order. */
+const papersOf = (result: Awaited<ReturnType<App['search']['search']>>) => ({ total: result.total, ids: result.items.map((item) => item.paper.id) });
+
+describe('search and web reads: SQLite and PostgreSQL agree', () => {
+  test('plain words are ranked by the shared in-memory index: identical pages, scores, snippets and cursors', withApps(async ({ sqlite, postgres }) => {
+    await sqlite.search.warm();
+    await postgres.search.warm();
+    const queries: SearchQuery[] = [
+      { text: 'quantum' }, { text: 'diffusion models', limit: 3 }, { text: 'photon production cross sections at hadron colliders' },
+      { text: 'gra*' }, { text: '(language OR vision) -video', limit: 5 }, { text: 'quantum', limit: 3, cursor: Buffer.from('{"o":3}').toString('base64url') },
+    ];
+    for (const query of queries) {
+      const expected = await sqlite.search.search(query);
+      assert.ok(expected.total > 0, `${query.text} finds papers`);
+      assert.deepEqual(await postgres.search.search(query), expected, query.text);
+    }
+  }));
+
+  test('phrases, fields, filters and date or trending order come from each full-text index: the same papers in the same order', withApps(async ({ sqlite, postgres }) => {
+    const queries: SearchQuery[] = [
+      { text: '"language models"', sort: 'date' }, { text: 'ti:models', sort: 'date' }, { text: 'cat:hep-ph', sort: 'date', limit: 50 },
+      { text: 'abs:"cross sections"', sort: 'date' }, { text: 'ti:(video OR image)' }, { text: 'gra*', sort: 'date', filters: { categories: ['cs'] } },
+      { text: 'models', sort: 'date', filters: { categories: ['cs', 'hep-ph'] }, limit: 100 }, { text: 'models', sort: 'date', filters: { hasCode: true } },
+      { text: '', filters: { from: '2025-01-02', to: '2025-01-09' }, limit: 100 }, { text: '', sort: 'trending', limit: 10 },
+      { text: 'au:nadolsky' },
+    ];
+    for (const query of queries) {
+      const expected = papersOf(await sqlite.search.search(query));
+      assert.ok(expected.total > 0, `${query.text} ${JSON.stringify(query.filters)} finds papers`);
+      assert.deepEqual(papersOf(await postgres.search.search(query)), expected, `${query.text} ${JSON.stringify(query.filters)}`);
+    }
+    // No user text is read as tsquery syntax: quotes, operators and stray punctuation only search words.
+    for (const text of ["a'b", '\\ x', 'x & y | !z <-> w', "ti:'model' :* \\'", '"the who"', 'au:(josé garcía)', '🎉 model']) {
+      await postgres.search.search({ text, filters: { categories: ['cs'] } });
+    }
+    assert.deepEqual(papersOf(await postgres.search.search({ text: "models' <-> !", sort: 'date' })), papersOf(await sqlite.search.search({ text: 'models', sort: 'date' })));
+    // Relevance order with a filter ranks by each engine's own formula (bm25, ts_rank): the same papers, maybe ordered differently.
+    const filtered: SearchQuery = { text: 'gra*', filters: { categories: ['cs'] }, limit: 100 };
+    const [mine, theirs] = [papersOf(await sqlite.search.search(filtered)), papersOf(await postgres.search.search(filtered))];
+    assert.equal(theirs.total, mine.total);
+    assert.deepEqual(theirs.ids.sort(), mine.ids.sort());
+  }));
+
+  test('embeddings round trip: the same model and vectors, so semantic and hybrid search agree', withApps(async ({ sqlite, postgres }) => {
+    const vectorsByPaper = async (app: App, modelId: string) => {
+      const { rowids, vectors, dims } = await app.searchStore.embeddings(modelId);
+      const papers = await app.searchStore.papersByRowids(rowids);
+      return new Map(rowids.map((rowid, i) => [papers.get(rowid)!.id, [...vectors.subarray(i * dims, (i + 1) * dims)]]));
+    };
+    const [mine, theirs] = await Promise.all([sqlite, postgres].map(async (app) => {
+      const embedder = await trainCatalogModel(app.searchStore, new Date('2025-09-02T00:00:00Z'));
+      assert.deepEqual(await embedMissing(app.searchStore, embedder), { embedded: await app.store.countPapers(), remaining: 0 });
+      assert.equal(await app.searchStore.countToEmbed(embedder.id), 0);
+      const rowid = (await app.searchStore.rowidOf('0704.0001'))!;
+      assert.equal((await app.searchStore.embeddingOf(embedder.id, rowid))!.length, embedder.model.dims);
+      return { id: embedder.id, vectors: await vectorsByPaper(app, embedder.id) };
+    }));
+    assert.equal(theirs!.id, mine!.id);
+    assert.deepEqual(theirs!.vectors, mine!.vectors);
+    await sqlite.search.warm();
+    await postgres.search.warm();
+    for (const query of [{ text: 'quantum chromodynamics', mode: 'semantic' }, { text: 'diffusion', mode: 'hybrid' }] as const) {
+      assert.deepEqual(await postgres.search.search(query), await sqlite.search.search(query), query.text);
+    }
+    // Similar papers' scores may differ in their last bits between backends (floating-point rounding); the papers may not.
+    const [similarMine, similarTheirs] = await Promise.all([sqlite, postgres].map((app) => app.search.similar('0704.0001', { limit: 5 })));
+    assert.deepEqual(similarTheirs!.map((hit) => hit.paper), similarMine!.map((hit) => hit.paper));
+    similarTheirs!.forEach((hit, i) => assert.ok(Math.abs(hit.score - similarMine![i]!.score) < 1e-9));
+
+    // A changed title makes the paper's vector stale; a newer model of the family drops the older one's vectors.
+    for (const app of [sqlite, postgres]) {
+      const paper = (await app.store.getPapers(['0704.0001'])).get('0704.0001')!;
+      await app.store.writeBatch(batch({ papers: [{ ...paper, title: 'A new title' }] }));
+      assert.equal(await app.searchStore.countToEmbed(mine!.id), 1);
+      const newer = { id: `${mine!.id}-newer`, createdAt: '2025-09-03T00:00:00.000Z', papers: 1, data: new Uint8Array([0, 1, 255]) };
+      await app.searchStore.saveModel(newer);
+      assert.deepEqual(await app.searchStore.latestModel(LSA_FAMILY), { ...newer, data: Buffer.from(newer.data) });
+      await app.searchStore.dropOtherEmbeddings(newer.id, LSA_FAMILY);
+      assert.deepEqual((await app.searchStore.embeddings(mine!.id)).rowids, []);
+    }
+  }));
+
+  test('the keyword feed follows writes and deletions by rowid', withApps(async ({ sqlite, postgres }) => {
+    for (const app of [sqlite, postgres]) {
+      const before = await app.searchStore.lastChange();
+      const all = await app.searchStore.papersAfter(0, 1000);
+      assert.equal(all.length, await app.store.countPapers());
+      assert.ok(all.every((row, i) => i === 0 || row.rowid > all[i - 1]!.rowid), 'rowid order');
+      await app.store.writeBatch(batch({ papers: [paper('pf:0123abcd', { categories: [] }), paper('2503.09573')] }));
+      const listing = (await app.searchStore.rowidOf('pf:0123abcd'))!;
+      assert.ok(listing > all.at(-1)!.rowid, 'a new paper comes after every other');
+      await app.store.writeBatch(batch({ papers: [paper('2503.09573', { title: 'Absorbing', aliases: ['pf:0123abcd'] })], absorbed: [{ id: 'pf:0123abcd', into: '2503.09573' }] }));
+      const changes = (await app.searchStore.changesAfter(before, 100))!;
+      assert.equal(changes.seq, await app.searchStore.lastChange());
+      const absorbing = (await app.searchStore.rowidOf('2503.09573'))!;
+      assert.deepEqual(changes.papers.sort((a, b) => a.rowid - b.rowid), [
+        { rowid: listing, text: undefined },
+        { rowid: absorbing, text: { title: 'Absorbing', authors: 'Marianne Arriola, Aaron Gokaslan', abstract: paper('x').abstract, categories: 'cs.LG cs.CL' } },
+      ]);
+      assert.equal(await app.searchStore.changesAfter(changes.seq, 100), undefined);
+      await app.store.settle();
+      assert.deepEqual(await app.search.search({ text: 'absorbing' }).then(papersOf), { total: 1, ids: ['2503.09573'] });
+    }
+  }));
+
+  test('web reads (featured days, signals, counts, categories, authors) and the site built on them', withApps(async ({ sqlite, postgres }) => {
+    const reads = async (app: App) => {
+      const newest = (await app.webStore.newestFeatured())!;
+      const day = newest.slice(0, 10);
+      const end = new Date(Date.parse(day) + 86_400_000).toISOString().slice(0, 10);
+      const byUpvotes = await app.webStore.featured(day, end, 'upvotes', 0, 5);
+      const first = byUpvotes.papers[0]!;
+      return {
+        newest,
+        byUpvotes,
+        byPublished: await app.webStore.featured('2024-12-01', '2025-02-01', 'published', 2, 5),
+        around: await app.webStore.featuredAround('2025-01-09', '2025-01-10'),
+        signals: await app.webStore.signalsOf(first.id),
+        counts: [...await app.webStore.latestCounts([first.id, '0704.0001', 'none'])],
+        category: await app.webStore.papersInCategory('hep-ph', 1, 3),
+        categories: await app.webStore.categories(),
+        author: await app.webStore.papersByAuthor(first.authors[0]!.name.toUpperCase()),
+        nobody: await app.webStore.papersByAuthor('--'),
+      };
+    };
+    const expected = await reads(sqlite);
+    assert.ok(expected.byUpvotes.total > 0 && expected.signals.length > 0 && expected.author.length > 0 && expected.category.papers.length === 3);
+    assert.deepEqual(await reads(postgres), expected);
+    // The site over each backend: the same JSON, and the same pages but for each site's own CSRF token.
+    const [mySite, theirSite] = [createWebApp(sqlite, { now: () => NOW }), createWebApp(postgres, { now: () => NOW })];
+    await Promise.all([sqlite.search.warm(), postgres.search.warm()]);
+    for (const path of ['/api/v1/search?q=quantum', '/api/daily_papers?date=2025-01-09', '/api/v1/papers/0704.0001', `/api/v1/authors/${encodeURIComponent(expected.author[0]!.authors[0]!.name)}`, '/api/v1/trending?period=week']) {
+      const [mine, theirs] = await Promise.all([mySite.request(path), theirSite.request(path)]);
+      assert.equal(mine.status, 200, path);
+      assert.deepEqual(await theirs.json(), await mine.json(), path);
+    }
+    for (const path of ['/', '/papers/0704.0001', '/categories/hep-ph', '/search?q=%22language+models%22&sort=date']) {
+      const [mine, theirs] = await Promise.all([mySite.request(path), theirSite.request(path)]);
+      assert.equal(mine.status, 200, path);
+      const page = async (response: Response) => (await response.text()).replace(/name="csrf" value="[^"]*"/g, '');
+      assert.equal(await page(theirs), await page(mine), path);
+    }
+    for (const app of [sqlite, postgres]) {
+      const version = await app.webStore.dataVersion();
+      await app.store.writeBatch(batch({ signals: [upvotes('0704.0001', '2025-09-02T12:00:00.000Z', 1)] }));
+      assert.notEqual(await app.webStore.dataVersion(), version, 'a new signal moves the data version');
+    }
+  }));
+});

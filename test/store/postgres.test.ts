@@ -49,7 +49,7 @@ test('the weighted full-text vector ranks title over authors over abstract, and 
   }
 });
 
-test('the CLI imports into the server PAPERFEED_DATABASE_URL names; commands that still need SQLite say so', async () => {
+test('the CLI imports, searches and embeds on the server PAPERFEED_DATABASE_URL names; digests say they are not there yet', async () => {
   const server = await testDatabaseUrl();
   const name = freshSchema();
   const admin = new pg.Client({ connectionString: server });
@@ -68,9 +68,18 @@ test('the CLI imports into the server PAPERFEED_DATABASE_URL names; commands tha
     const stats = await runCli(['stats', '--json']);
     assert.equal(JSON.parse(stats.out[0]!).papers, 3);
 
-    const search = await runCli(['search', 'diphoton']);
-    assert.equal(search.code, 2);
-    assert.match(search.err[0]!, /PAPERFEED_DATABASE_URL is set: .*still need SQLite/);
+    const search = await runCli(['search', 'diphoton', '--json']);
+    assert.equal(search.code, 0, search.err.join('\n'));
+    assert.deepEqual(search.out.map((line) => JSON.parse(line) as { id?: string; total?: number }).map((row) => row.id ?? row.total), ['0704.0001', 1]);
+    const embed = await runCli(['embed']);
+    assert.equal(embed.code, 0, embed.err.join('\n'));
+    const similar = await runCli(['similar', '0704.0001', '--json']);
+    assert.equal(similar.code, 0, similar.err.join('\n'));
+    assert.deepEqual(similar.out.map((line) => (JSON.parse(line) as { id: string }).id).sort(), ['0704.0002', '0704.0156']);
+
+    const digest = await runCli(['digest', 'run', '--dry-run']);
+    assert.equal(digest.code, 2);
+    assert.match(digest.err[0]!, /on PostgreSQL, digests, subscriptions, accounts and community features are not available yet/);
 
     process.env.PAPERFEED_DATABASE_URL = 'mysql://localhost/x';
     assert.equal((await runCli(['stats'])).code, 2);

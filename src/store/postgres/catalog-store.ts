@@ -3,7 +3,7 @@ import { titleKey, type Paper } from '../../catalog/paper.js';
 import type { PostgresDatabase } from './database.js';
 import { SQL } from './sql.js';
 
-type PaperRow = { id: string; doc: Omit<Paper, 'id'> };
+export type PaperRow = { id: string; doc: Omit<Paper, 'id'> };
 
 /**
  * The catalog and state ports on PostgreSQL. The weighted full-text vector is a generated
@@ -100,7 +100,8 @@ function toRow(paper: Paper) {
   };
 }
 
-function fromRow(row: PaperRow): Paper {
+/** A paper from its row: the id beside the document. */
+export function fromRow(row: PaperRow): Paper {
   return { id: row.id, ...row.doc };
 }
 

@@ -25,7 +25,9 @@ export class PostgresDatabase {
     private readonly url: string,
     private readonly options: PostgresOptions = {},
   ) {
-    this.pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10, options: `-c search_path=${checkSchema(options.schema ?? 'public')}` });
+    // Sessions run in UTC, so a bare day such as a search's '2025-03-12' means midnight UTC, as
+    // it does against SQLite's ISO strings, whatever the server's own time zone.
+    this.pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10, options: `-c search_path=${checkSchema(options.schema ?? 'public')} -c TimeZone=UTC` });
     // An idle connection dropped by the server would otherwise crash the process; the next
     // query gets a fresh connection and reports its own error.
     this.pool.on('error', () => {});

@@ -1,4 +1,5 @@
 import type { Migration } from '../sqlite/migrations.js';
+import { SEARCH_1 } from './search-sql.js';
 
 /**
  * The PostgreSQL schema, as named migrations; the `migrations` table records which ran. Names
@@ -69,4 +70,30 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'trending-1',
     sql: `CREATE INDEX signals_by_time ON signals (kind, observed_at);`,
   },
+  {
+    name: 'catalog-2',
+    sql: `
+  -- A stable integer per paper, as SQLite's rowid: the in-memory keyword index and the embeddings
+  -- key papers by it. Papers already here are numbered in the order the table holds them.
+  ALTER TABLE papers ADD COLUMN rowid bigint GENERATED ALWAYS AS IDENTITY;
+  ALTER TABLE papers ADD CONSTRAINT papers_rowid UNIQUE (rowid);
+
+  -- Each change names the row it touched, so an index that follows the changes can drop a
+  -- paper that is gone. Changes of papers gone before this migration keep none.
+  ALTER TABLE changes ADD COLUMN paper_rowid bigint;
+  UPDATE changes c SET paper_rowid = p.rowid FROM papers p WHERE p.id = c.paper_id;
+
+  -- Categories join the full-text vector (weight D), so bare words and cat: match them as they
+  -- do on SQLite; "cs.CL" is indexed as the words cs and cl, as FTS5 splits it.
+  ALTER TABLE papers DROP COLUMN search;
+  ALTER TABLE papers ADD COLUMN search tsvector GENERATED ALWAYS AS (
+    setweight(to_tsvector('english', coalesce(doc->>'title', '')), 'A') ||
+    setweight(jsonb_to_tsvector('english', jsonb_path_query_array(doc, '$.authors[*].name'), '["string"]'), 'B') ||
+    setweight(to_tsvector('english', coalesce(doc->>'abstract', '')), 'C') ||
+    setweight(to_tsvector('english', translate(coalesce(doc->>'categories', ''), '[]",.', '     ')), 'D')
+  ) STORED;
+  CREATE INDEX papers_search ON papers USING gin (search);
+  `,
+  },
+  { name: 'search-1', sql: SEARCH_1 },
 ];

@@ -23,12 +23,12 @@ export const SQL = {
   absorbPapers: `
     WITH gone AS (
       DELETE FROM papers p USING jsonb_to_recordset($1::jsonb) AS a(id text, "into" text)
-      WHERE p.id = a.id RETURNING p.id, a."into"
+      WHERE p.id = a.id RETURNING p.id, p.rowid, a."into"
     ), aliased AS (
       INSERT INTO aliases (alias, paper_id) SELECT id, "into" FROM gone
       ON CONFLICT (alias) DO UPDATE SET paper_id = excluded.paper_id
     )
-    INSERT INTO changes (paper_id, kind) SELECT id, 'merged' FROM gone`,
+    INSERT INTO changes (paper_id, paper_rowid, kind) SELECT id, rowid, 'merged' FROM gone`,
   // New and changed papers ($1: [{id, title_key, ...}]), and one change event each. The final
   // join sees the table as it was before this statement, which tells added from updated.
   upsertPapers: `
@@ -42,10 +42,11 @@ export const SQL = {
       ON CONFLICT (id) DO UPDATE SET title_key = excluded.title_key, primary_category = excluded.primary_category,
         published = excluded.published, updated = excluded.updated, featured_at = excluded.featured_at,
         has_code = excluded.has_code, withdrawn = excluded.withdrawn, doc = excluded.doc
+      RETURNING id, rowid
     )
-    INSERT INTO changes (paper_id, kind)
-    SELECT i.id, CASE WHEN p.id IS NULL THEN 'added' ELSE 'updated' END
-    FROM input i LEFT JOIN papers p ON p.id = i.id`,
+    INSERT INTO changes (paper_id, paper_rowid, kind)
+    SELECT i.id, w.rowid, CASE WHEN p.id IS NULL THEN 'added' ELSE 'updated' END
+    FROM input i JOIN written w ON w.id = i.id LEFT JOIN papers p ON p.id = i.id`,
   deleteCategories: `DELETE FROM paper_categories WHERE paper_id = ANY($1::text[])`,
   insertCategories: `
     INSERT INTO paper_categories (category, paper_id) SELECT * FROM unnest($1::text[], $2::text[])

@@ -3,6 +3,7 @@
  * Statements differ only in the order, which comes from the fixed set below, never from user
  * input; user input reaches SQL only as bound parameters.
  */
+import type { QueryNode } from '../../search/query.js';
 
 /**
  * `embeddings`: one vector per paper and model, dropped when the paper's title or abstract
@@ -30,6 +31,34 @@ export const SEARCH_1 = `
   END;
 `;
 
+
+/** Quotes user text as one FTS5 string: the only way user text reaches MATCH. */
+function quote(text: string): string {
+  return `"${text.replace(/"/g, '""')}"`;
+}
+
+/**
+ * The FTS5 MATCH expression for a parsed query, in which every user word is a quoted string, so
+ * no user text is ever read as FTS5 syntax. Parenthesised throughout, so FTS5's own precedence
+ * (NOT over AND over OR) never changes the meaning.
+ */
+export function toFts(node: QueryNode): string {
+  switch (node.kind) {
+    case 'term': {
+      const phrase = quote(node.text) + (node.prefix ? ' *' : '');
+      return node.field ? `${node.field} : ${phrase}` : phrase;
+    }
+    case 'or': return `(${node.children.map(toFts).join(' OR ')})`;
+    case 'not': return toFts(node.child);
+    case 'and': {
+      const positive = node.children.filter((child) => child.kind !== 'not');
+      const negative = node.children.filter((child) => child.kind === 'not');
+      let expression = positive.length === 1 ? toFts(positive[0]!) : `(${positive.map(toFts).join(' AND ')})`;
+      for (const excluded of negative) expression = `(${expression} NOT ${toFts(excluded)})`;
+      return expression;
+    }
+  }
+}
 
 /** How matches are ordered. */
 export type KeywordOrder = 'relevance' | 'date' | 'trending';

@@ -4,7 +4,7 @@ import { fromDoc } from './catalog-store.js';
 import { indexedText, type IndexedText } from '../../search/keyword-index.js';
 import type { EmbeddingStore, KeywordFeed, KeywordRequest, SearchStore, StoreFilters, StoredHit, StoredModel } from '../../search/store.js';
 import type { SqliteDatabase } from './database.js';
-import { CHANGES_SQL, COUNT_MATCHES_SQL, SEARCH_SQL, listSql, matchSql, type KeywordOrder } from './search-sql.js';
+import { CHANGES_SQL, COUNT_MATCHES_SQL, SEARCH_SQL, listSql, matchSql, toFts, type KeywordOrder } from './search-sql.js';
 
 type Row = { rowid: number; id: string; doc: string; score: number };
 
@@ -31,14 +31,15 @@ export class SqliteSearchStore implements SearchStore, EmbeddingStore, KeywordFe
     const order: KeywordOrder = request.order;
     if (order === 'trending') this.loadTrending(request.trending ?? new Map());
     const page = { ...filters, limit: request.limit, offset: request.offset };
-    if (request.match === undefined) {
+    if (request.query === undefined) {
       const listOrder = order === 'trending' ? 'trending' : 'date';
       const rows = this.statement(`list:${listOrder}`, () => listSql(listOrder)).all(page) as Row[];
       const total = (this.statement('countFiltered', () => SEARCH_SQL.countFiltered).get(filters) as { n: number }).n;
       return { total, hits: rows.map(toHit) };
     }
-    const rows = this.statement(`match:${order}`, () => matchSql(order)).all({ ...page, match: request.match }) as Row[];
-    const total = (this.statement('countMatches', () => COUNT_MATCHES_SQL).get({ ...filters, match: request.match }) as { n: number }).n;
+    const match = toFts(request.query);
+    const rows = this.statement(`match:${order}`, () => matchSql(order)).all({ ...page, match }) as Row[];
+    const total = (this.statement('countMatches', () => COUNT_MATCHES_SQL).get({ ...filters, match }) as { n: number }).n;
     return { total, hits: rows.map(toHit) };
   }
 

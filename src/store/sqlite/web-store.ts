@@ -1,4 +1,4 @@
-import type { Paper } from '../../catalog/paper.js';
+import { authorKey, type Paper } from '../../catalog/paper.js';
 import type { FeaturedSort, PaperCounts, SignalPoint, WebStore } from '../../web/ports.js';
 import type { SqliteDatabase } from './database.js';
 import { WEB_SQL } from './web-sql.js';
@@ -70,11 +70,6 @@ export class SqliteWebStore implements WebStore {
     return toPapers(this.statements.papersByAuthorWords.all(match) as Row[])
       .filter((paper) => paper.authors.some((author) => authorKey(author.name) === wanted));
   }
-}
-
-/** Folds case, accents and spacing, so "José  García" finds "Jose Garcia". */
-function authorKey(name: string): string {
-  return name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 }
 
 function toPapers(rows: Row[]): Paper[] {
