@@ -100,7 +100,8 @@ function toRow(paper: Paper) {
   };
 }
 
-function fromRow(row: PaperRow): Paper {
+/** A paper from its row: the id column and the rest of the paper in `doc`. */
+export function fromRow(row: PaperRow): Paper {
   return { id: row.id, ...row.doc };
 }
 

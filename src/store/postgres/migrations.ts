@@ -1,4 +1,5 @@
 import type { Migration } from '../sqlite/migrations.js';
+import { COMMUNITY_1 } from './community-sql.js';
 import { DIGEST_1 } from './digest-sql.js';
 
 /**
@@ -70,5 +71,9 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'trending-1',
     sql: `CREATE INDEX signals_by_time ON signals (kind, observed_at);`,
   },
+  // Papers get the integer key SQLite gives every row: embeddings and the vector index are keyed
+  // by it, and the community store hands it out with each paper (PaperRef.rowid).
+  { name: 'catalog-2', sql: `ALTER TABLE papers ADD COLUMN rowid bigint GENERATED ALWAYS AS IDENTITY UNIQUE;` },
   { name: 'digest-1', sql: DIGEST_1 },
+  { name: 'community-1', sql: COMMUNITY_1 },
 ];
