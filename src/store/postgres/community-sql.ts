@@ -1,4 +1,7 @@
-/** The schema and every SQL statement of the community features (src/community) on PostgreSQL, named. */
+/**
+ * The schema and every SQL statement of the community features (src/community) on PostgreSQL,
+ * named. Ties in text order byte by byte (`COLLATE "C"`), as on SQLite, whatever the server's locale.
+ */
 
 /**
  * Accounts, magic links, sessions, upvotes (as events plus the standing state), follows, "not
@@ -107,8 +110,9 @@ export const COMMUNITY_SQL = {
   linkSubscriber: `
     UPDATE accounts SET subscriber_id = (SELECT id FROM subscribers WHERE email = accounts.email)
     WHERE id = $1 RETURNING subscriber_id AS "subscriberId"`,
-  // Taken before counting what an account owns, so parallel requests cannot both pass a cap.
-  lockAccount: `SELECT 1 FROM accounts WHERE id = $1 FOR UPDATE`,
+  // Taken before counting what an account owns, so parallel requests cannot both pass a cap. NO
+  // KEY: inserts elsewhere that only reference the account (votes, sessions) need not wait.
+  lockAccount: `SELECT 1 FROM accounts WHERE id = $1 FOR NO KEY UPDATE`,
 
   insertSession: `INSERT INTO sessions (id_hash, account_id, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
   sessionAccount: `SELECT account_id AS "accountId" FROM sessions WHERE id_hash = $1 AND expires_at > $2`,
@@ -134,7 +138,7 @@ export const COMMUNITY_SQL = {
     SELECT ${PAPER_REF} FROM votes v JOIN papers p ON p.id = v.paper_id
     WHERE v.account_id = $1 ORDER BY v.at DESC`,
 
-  follows: `SELECT follow FROM account_follows WHERE account_id = $1 ORDER BY created_at, key`,
+  follows: `SELECT follow FROM account_follows WHERE account_id = $1 ORDER BY created_at, key COLLATE "C"`,
   countFollows: `SELECT count(*)::integer AS n FROM account_follows WHERE account_id = $1`,
   insertFollow: `
     INSERT INTO account_follows (account_id, key, follow, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING
@@ -154,11 +158,11 @@ export const COMMUNITY_SQL = {
   updateCollection: `UPDATE collections SET name = $2, public = $3 WHERE id = $1`,
   deleteCollection: `DELETE FROM collections WHERE id = $1`,
   // Taken before counting a collection's papers, so parallel adds cannot pass its cap.
-  lockCollection: `SELECT 1 FROM collections WHERE id = $1 FOR UPDATE`,
+  lockCollection: `SELECT 1 FROM collections WHERE id = $1 FOR NO KEY UPDATE`,
   addToCollection: `INSERT INTO collection_papers (collection_id, paper_id, added_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
   removeFromCollection: `DELETE FROM collection_papers WHERE collection_id = $1 AND paper_id = $2`,
   countInCollection: `SELECT count(*)::integer AS n FROM collection_papers WHERE collection_id = $1`,
-  collectionPaperIds: `SELECT paper_id AS "paperId" FROM collection_papers WHERE collection_id = $1 ORDER BY added_at DESC, paper_id LIMIT $2`,
+  collectionPaperIds: `SELECT paper_id AS "paperId" FROM collection_papers WHERE collection_id = $1 ORDER BY added_at DESC, paper_id COLLATE "C" LIMIT $2`,
   savedPapers: `
     SELECT DISTINCT ${PAPER_REF}
     FROM collections c JOIN collection_papers cp ON cp.collection_id = c.id JOIN papers p ON p.id = cp.paper_id
@@ -168,6 +172,6 @@ export const COMMUNITY_SQL = {
   recentCandidates: `
     SELECT p.rowid::float8 AS rowid, p.id, p.doc FROM papers p
     WHERE coalesce(p.featured_at, p.published) > $1 AND coalesce(p.featured_at, p.published) <= $2 AND NOT p.withdrawn
-    ORDER BY coalesce(p.featured_at, p.published) DESC, p.id DESC LIMIT $3`,
+    ORDER BY coalesce(p.featured_at, p.published) DESC, p.id COLLATE "C" DESC LIMIT $3`,
   catalogVersion: `SELECT coalesce(max(seq), 0)::float8 AS seq FROM changes`,
 } as const;

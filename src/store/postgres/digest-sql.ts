@@ -1,4 +1,7 @@
-/** The schema and every SQL statement of the digest engine's PostgreSQL adapter, named. */
+/**
+ * The schema and every SQL statement of the digest engine's PostgreSQL adapter, named. Text orders
+ * byte by byte (`COLLATE "C"`), as on SQLite, whatever the server's locale.
+ */
 
 /** Subscribers, the send ledger (one row per subscriber and period) and the papers each got. */
 export const DIGEST_1 = `
@@ -98,13 +101,13 @@ export const DIGEST_SQL = {
   sentPaperIds: `SELECT paper_id AS "paperId" FROM digest_sent_papers WHERE subscriber_id = $1`,
   history: `
     SELECT period, state, attempts, updated_at AS "updatedAt", paper_ids AS "paperIds", error
-    FROM digest_sends WHERE subscriber_id = $1 ORDER BY period`,
+    FROM digest_sends WHERE subscriber_id = $1 ORDER BY period COLLATE "C"`,
 
   // $1: start, $2: end, $3: limit.
   recentPapers: `
     SELECT ${DIGEST_PAPER} FROM papers p
     WHERE coalesce(p.featured_at, p.published) > $1 AND coalesce(p.featured_at, p.published) <= $2 AND NOT p.withdrawn
-    ORDER BY coalesce(p.featured_at, p.published) DESC, p.id DESC LIMIT $3`,
+    ORDER BY coalesce(p.featured_at, p.published) DESC, p.id COLLATE "C" DESC LIMIT $3`,
   // The papers of $1 in the order given, as SQLite reads them one by one; unknown and withdrawn ones drop out.
   digestPapers: `
     SELECT ${DIGEST_PAPER} FROM unnest($1::text[]) WITH ORDINALITY AS wanted (id, position)
