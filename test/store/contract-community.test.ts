@@ -297,6 +297,16 @@ for (const backend of backends) {
       assert.deepEqual(await votes('2026-11-27T00:00:00.000Z', '2026-11-29T00:00:00.000Z'), { '2611.00001': 1 }, 'an undone vote no longer counts');
     }));
 
+    test('parallel votes of one account on one paper: one stands, one event counts', withStores(async (stores) => {
+      await writePapers(stores, [paper('2611.00001', { featuredAt: '2026-11-27T00:00:00.000Z' })]);
+      const ada = await stores.community.accountFor('ada@example.org', T('00:00'));
+      const clicks = await Promise.all((await stores.otherConnections(6)).map(({ community }) => community.vote(ada.id, '2611.00001', T('07:00'))));
+      assert.equal(clicks.filter(Boolean).length, 1);
+      assert.equal(await stores.community.voteCount('2611.00001'), 1);
+      const [input] = await stores.trending.trendingInputs(T('06:00'), T('08:00'), T('08:00'));
+      assert.equal(input!.ourVotes, 1);
+    }));
+
     test('follows: kept in order, never past the limit even when posted in parallel; removed', withStores(async ({ community, otherConnections }) => {
       const ada = await community.accountFor('ada@example.org', T('00:00'));
       assert.equal(await community.addFollow(ada.id, 'category:cs.CL', { kind: 'category', category: 'cs.CL' }, T('07:00'), 3), 'added');
