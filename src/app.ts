@@ -5,12 +5,13 @@ import type { EmbeddingStore, KeywordFeed, SearchStore } from './search/store.js
 import type { WebStore } from './web/ports.js';
 import type { DigestCatalog, DigestStore } from './digest/store.js';
 import type { CommunityStore, SubscriptionLookup } from './community/store.js';
-import { PaperfeedError } from './errors.js';
 import { openPostgres, type PostgresOptions } from './store/postgres/database.js';
 import { PostgresCatalogStore } from './store/postgres/catalog-store.js';
 import { PostgresTrendingStore } from './store/postgres/trending-store.js';
 import { PostgresSearchStore } from './store/postgres/search-store.js';
 import { PostgresWebStore } from './store/postgres/web-store.js';
+import { PostgresDigestStore } from './store/postgres/digest-store.js';
+import { PostgresCommunityStore } from './store/postgres/community-store.js';
 import { openSqlite } from './store/sqlite/database.js';
 import { FulltextIndexer, fulltextFileOf } from './store/sqlite/fulltext.js';
 import { SqliteCatalogStore } from './store/sqlite/catalog-store.js';
@@ -63,8 +64,8 @@ interface Stores {
   trendingStore: TrendingStore;
   searchStore: SearchStore & KeywordFeed & EmbeddingStore;
   webStore: WebStore;
-  /** The digest and community stores, made when digests, accounts or community are first used. */
-  digestAndCommunityStores(): { digestStore: DigestStore & DigestCatalog & SubscriptionLookup; communityStore: CommunityStore };
+  digestStore: DigestStore & DigestCatalog & SubscriptionLookup;
+  communityStore: CommunityStore;
   close(): Promise<void>;
 }
 
@@ -92,24 +93,17 @@ export function createApp(config: AppConfig, now: () => Date = () => new Date(),
   const search = createSearch({ store: searchStore, feed: searchStore, embeddings: searchStore, trendingScores, ...(embeddingModel && { embedder: embeddingModel }) });
   const mail = config.mail ?? resolveMailConfig({}, config.dbFile, config.port);
   const mailer = createMailer(mail);
-  // Wired on first use, so that commands which never send mail or read accounts (search, embed)
-  // do not need these stores.
-  let digestsAndCommunity: Pick<App, 'digests' | 'accounts' | 'community'> | undefined;
-  const wireDigestsAndCommunity = () => {
-    if (digestsAndCommunity) return digestsAndCommunity;
-    const { digestStore, communityStore } = stores.digestAndCommunityStores();
-    const digests = new DigestService({
-      store: digestStore, catalog: digestStore, topics: searchTopics(search), trending: trendingStore, state: store,
-      mailer, render: createDigestRenderer(), settings: mail,
-    });
-    const accounts = new AccountService({ store: communityStore, subscriptions: digestStore, state: store, mailer, settings: mail });
-    const community = new CommunityService({
-      store: communityStore,
-      catalog: { getPapers: (ids) => store.getPapers(ids), newestPaper: () => digestStore.newestPaper() },
-      topics: searchTopics(search), search, vectors: () => search.vectors(),
-    });
-    return (digestsAndCommunity = { digests, accounts, community });
-  };
+  const { digestStore, communityStore } = stores;
+  const digests = new DigestService({
+    store: digestStore, catalog: digestStore, topics: searchTopics(search), trending: trendingStore, state: store,
+    mailer, render: createDigestRenderer(), settings: mail,
+  });
+  const accounts = new AccountService({ store: communityStore, subscriptions: digestStore, state: store, mailer, settings: mail });
+  const community = new CommunityService({
+    store: communityStore,
+    catalog: { getPapers: (ids) => store.getPapers(ids), newestPaper: () => digestStore.newestPaper() },
+    topics: searchTopics(search), search, vectors: () => search.vectors(),
+  });
   return {
     config,
     store,
@@ -118,9 +112,9 @@ export function createApp(config: AppConfig, now: () => Date = () => new Date(),
     webStore: stores.webStore,
     search,
     ...(embeddingModel && { embeddingModel }),
-    get digests() { return wireDigestsAndCommunity().digests; },
-    get accounts() { return wireDigestsAndCommunity().accounts; },
-    get community() { return wireDigestsAndCommunity().community; },
+    digests,
+    accounts,
+    community,
     mail,
     close: async () => {
       void mailer.close();
@@ -137,7 +131,8 @@ function sqliteStores(dbFile: string): Stores {
     trendingStore: new SqliteTrendingStore(db),
     searchStore: new SqliteSearchStore(db),
     webStore: new SqliteWebStore(db),
-    digestAndCommunityStores: () => ({ digestStore: new SqliteDigestStore(db), communityStore: new SqliteCommunityStore(db) }),
+    digestStore: new SqliteDigestStore(db),
+    communityStore: new SqliteCommunityStore(db),
     close: async () => {
       fulltext.close();
       db.close();
@@ -152,11 +147,8 @@ function postgresStores(url: string, options: PostgresOptions): Stores {
     trendingStore: new PostgresTrendingStore(db),
     searchStore: new PostgresSearchStore(db),
     webStore: new PostgresWebStore(db),
-    // MERGE: construct PostgresDigestStore and PostgresCommunityStore here
-    // (src/store/postgres/digest-store.ts, community-store.ts), each as `new …(db)`.
-    digestAndCommunityStores: () => {
-      throw new PaperfeedError('usage', 'PAPERFEED_DATABASE_URL is set: on PostgreSQL, digests, subscriptions, accounts and community features are not available yet (unset it, or pass --db)');
-    },
+    digestStore: new PostgresDigestStore(db),
+    communityStore: new PostgresCommunityStore(db),
     close: () => db.close(),
   };
 }

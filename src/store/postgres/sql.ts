@@ -64,15 +64,25 @@ export const SQL = {
 
   newestActivity: `
     SELECT greatest((SELECT max(observed_at) FROM signals), (SELECT max(featured_at) FROM papers)) AS at`,
-  // Papers with upvote observations inside (start, end], with their latest count by the end and
-  // the latest count before the start.
+  // Papers with upvote observations inside ($1, $2] or our votes since the start, with their
+  // latest external count by the end, the latest before the start, and our votes cast since the
+  // start that still stand at $3 (now). Both sources are read through their time indexes.
   trendingInputs: `
-    WITH active AS (
+    WITH external AS (
       SELECT DISTINCT paper_id FROM signals
       WHERE kind = 'upvotes' AND observed_at > $1 AND observed_at <= $2
-    )
+    ),
+    ours AS (
+      SELECT v.paper_id, count(*)::integer AS n FROM vote_events v
+      WHERE v.kind = 'vote' AND v.at > $1 AND v.at <= $3
+        AND NOT EXISTS (SELECT 1 FROM vote_events u WHERE u.account_id = v.account_id AND u.paper_id = v.paper_id
+                        AND u.seq > v.seq AND u.at <= $3)
+      GROUP BY v.paper_id
+    ),
+    active AS (SELECT paper_id FROM external UNION SELECT paper_id FROM ours)
     SELECT a.paper_id AS "paperId",
       coalesce(p.featured_at, p.published) AS since,
+      coalesce((SELECT n FROM ours o WHERE o.paper_id = a.paper_id), 0) AS "ourVotes",
       coalesce((SELECT value FROM signals s WHERE s.paper_id = a.paper_id AND s.kind = 'upvotes'
                 AND s.observed_at <= $2 ORDER BY s.observed_at DESC LIMIT 1), 0) AS "externalLatest",
       coalesce((SELECT value FROM signals s WHERE s.paper_id = a.paper_id AND s.kind = 'upvotes'

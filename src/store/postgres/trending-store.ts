@@ -12,9 +12,8 @@ export class PostgresTrendingStore implements TrendingStore {
     return row?.at?.toISOString();
   }
 
-  // Votes are not on PostgreSQL yet, so only external signals count there.
-  async trendingInputs(start: string, end: string, _votesUntil: string): Promise<TrendingInput[]> {
-    const rows = await this.db.executeSql<Omit<TrendingInput, 'ourVotes' | 'since'> & { since: Date }>(SQL.trendingInputs, [start, end]);
-    return rows.map((row) => ({ ...row, since: row.since.toISOString(), ourVotes: 0 }));
+  async trendingInputs(start: string, end: string, votesUntil: string): Promise<TrendingInput[]> {
+    const rows = await this.db.executeSql<Omit<TrendingInput, 'since'> & { since: Date }>(SQL.trendingInputs, [start, end, votesUntil]);
+    return rows.map((row) => ({ ...row, since: row.since.toISOString() }));
   }
 }

@@ -4,11 +4,13 @@
  * collation.
  */
 export const WEB_SQL = {
-  // Changes to papers bump `seq`; new upvote observations move the newest signal time. Both are
-  // index reads, so checking the version on every request is cheap.
+  // Changes to papers bump `seq`; new upvote observations move the newest signal time; our
+  // votes and unvotes bump the vote event seq. All are index reads, so checking the version on
+  // every request is cheap.
   dataVersion: `
     SELECT (SELECT coalesce(max(seq), 0) FROM changes) AS seq,
-           (SELECT max(observed_at) FROM signals WHERE kind = 'upvotes') AS "signalAt"`,
+           (SELECT max(observed_at) FROM signals WHERE kind = 'upvotes') AS "signalAt",
+           (SELECT coalesce(max(seq), 0) FROM vote_events) AS "voteSeq"`,
 
   featuredCount: `SELECT count(*)::int AS n FROM papers WHERE featured_at >= $1 AND featured_at < $2`,
   // Hugging Face's "trending" order of a day: most upvoted first.

@@ -10,8 +10,8 @@ export class PostgresWebStore implements WebStore {
   constructor(private readonly db: PostgresDatabase) {}
 
   async dataVersion(): Promise<string> {
-    const [row] = await this.db.executeSql<{ seq: string; signalAt: Date | null }>(WEB_SQL.dataVersion);
-    return `${row!.seq}.${row!.signalAt?.toISOString() ?? ''}`;
+    const [row] = await this.db.executeSql<{ seq: string; signalAt: Date | null; voteSeq: string }>(WEB_SQL.dataVersion);
+    return `${row!.seq}.${row!.signalAt?.toISOString() ?? ''}.${row!.voteSeq}`;
   }
 
   async featured(start: string, end: string, sort: FeaturedSort, offset: number, limit: number): Promise<{ total: number; papers: Paper[] }> {

@@ -1,9 +1,9 @@
 import type { Statement } from 'better-sqlite3';
-import { z } from 'zod';
 import type { DigestPaper } from '../../digest/compose.js';
 import type { DigestCatalog, DigestStore, SendRecord, SendState } from '../../digest/store.js';
 import { PreferencesSchema, type Preferences, type Subscriber, type SubscriberStatus } from '../../digest/subscription.js';
 import { PaperfeedError } from '../../errors.js';
+import { toDigestPaper } from '../digest-paper.js';
 import type { SqliteDatabase } from './database.js';
 import { DIGEST_SQL } from './digest-sql.js';
 
@@ -105,16 +105,15 @@ export class SqliteDigestStore implements DigestStore, DigestCatalog {
   }
 
   async recentPapers(start: string, end: string, limit: number): Promise<DigestPaper[]> {
-    return (this.statements.recentPapers.all({ start, end, limit }) as PaperRow[]).map(toDigestPaper);
+    return (this.statements.recentPapers.all({ start, end, limit }) as PaperRow[]).map(fromPaperRow);
   }
 
   async digestPapers(ids: readonly string[]): Promise<DigestPaper[]> {
     return ids.flatMap((id) => {
       const row = this.statements.digestPaper.get(id) as PaperRow | undefined;
-      return row ? [toDigestPaper(row)] : [];
+      return row ? [fromPaperRow(row)] : [];
     });
   }
-
 
   async newestPaper(): Promise<string | undefined> {
     return (this.statements.newestPaper.get() as { at: string | null }).at ?? undefined;
@@ -136,23 +135,6 @@ interface PaperRow {
   upvotes: number;
 }
 
-const StoredPaper = z.object({
-  title: z.string(),
-  abstract: z.string(),
-  authors: z.array(z.object({ name: z.string() })),
-  categories: z.array(z.string()),
-  codeUrl: z.string().optional(),
-});
-
-function toDigestPaper(row: PaperRow): DigestPaper {
-  const paper = StoredPaper.parse(JSON.parse(row.doc));
-  return {
-    id: row.id,
-    title: paper.title,
-    abstract: paper.abstract,
-    authors: paper.authors.map((author) => author.name),
-    categories: paper.categories,
-    ...(paper.codeUrl && { codeUrl: paper.codeUrl }),
-    upvotes: row.upvotes,
-  };
+function fromPaperRow(row: PaperRow): DigestPaper {
+  return toDigestPaper(row.id, JSON.parse(row.doc), row.upvotes);
 }
