@@ -2,7 +2,7 @@
 import SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
 import type { Mailer, OutgoingMail } from '../digest/mailer.js';
 import { PaperfeedError } from '../errors.js';
-import { buildMessage, type BuiltMessage } from './message.js';
+import { MessageBuilder, type BuiltMessage } from './message.js';
 
 /**
  * A connection idle longer than this is closed instead of reused: servers drop idle clients after
@@ -20,7 +20,7 @@ interface Idle {
  * `smtp://user:pass@host:587` (STARTTLS when offered). Up to `connections` connections are opened
  * and reused; each sends a built message as it is, its envelope pipelined (RFC 2920) when offered.
  * nodemailer's own pool is not used: per message it composes, streams and queues again what
- * {@link buildMessage} already built, which cost more CPU than the rest of a digest's send.
+ * {@link MessageBuilder} already built, which cost more CPU than the rest of a digest's send.
  *
  * @example new SmtpMailer('smtp://127.0.0.1:2525', { connections: 4 })
  */
@@ -30,6 +30,7 @@ export class SmtpMailer implements Mailer {
   /** Connected connections, busy or idle. */
   private readonly live = new Set<SMTPConnection>();
   private readonly idle: Idle[] = [];
+  private readonly messages = new MessageBuilder();
   private readonly waiting: { resolve: (connection: SMTPConnection) => void; reject: (error: Error) => void }[] = [];
   private connecting = 0;
   private closed = false;
@@ -47,7 +48,7 @@ export class SmtpMailer implements Mailer {
   }
 
   async send(mail: OutgoingMail): Promise<void> {
-    const message = buildMessage(mail);
+    const message = this.messages.build(mail);
     let connection: SMTPConnection | undefined;
     try {
       connection = await this.acquire();
