@@ -159,19 +159,29 @@ interface PaperParts {
   textAuthors: SharedText;
   textTail: SharedText;
   /**
-   * The lines that differ between digests (the number, the reasons) take few values per paper
-   * in a run, so they are shared too, by their text.
+   * The lines that differ between digests, the number and the reasons, take few values per paper
+   * in a run, so they are shared too: numbered title lines by position, reasons lines by reasons.
    */
-  lines: Map<string, SharedText>;
+  numbered: SharedText[];
+  reasons: Map<string, { html: SharedText; text: SharedText }>;
 }
 
-function sharedLine(parts: PaperParts, text: string): SharedText {
-  let line = parts.lines.get(text);
-  if (!line) {
-    line = new SharedText(text);
-    parts.lines.set(text, line);
+function numberedLine(parts: PaperParts, index: number): SharedText {
+  parts.numbered[index] ??= new SharedText(`${index + 1}. ${parts.title}\n`);
+  return parts.numbered[index]!;
+}
+
+function reasonsLines(parts: PaperParts, reasons: readonly string[], upvotes: number, template: Compiled): { html: SharedText; text: SharedText } {
+  const key = reasons.join('\n');
+  let lines = parts.reasons.get(key);
+  if (!lines) {
+    lines = {
+      html: new SharedText(template.reasons({ reasons: escapeHtml(reasons.join(' · ')) })),
+      text: new SharedText(`   Why: ${reasons.join('; ')} · ${upvotes} upvotes\n`),
+    };
+    parts.reasons.set(key, lines);
   }
-  return line;
+  return lines;
 }
 
 /**
@@ -206,8 +216,9 @@ export function createDigestRenderer(): DigestRenderer {
     const text: (string | SharedText)[] = [`paperfeed, ${intro}\n\n`];
     view.items.forEach((item, index) => {
       const parts = partsOf(item.paper, view.links.base, template);
-      html.push(parts.htmlHead, sharedLine(parts, template.reasons({ reasons: escapeHtml(item.reasons.join(' · ')) })), parts.htmlTail);
-      text.push(sharedLine(parts, `${index + 1}. ${parts.title}\n`), parts.textAuthors, sharedLine(parts, `   Why: ${item.reasons.join('; ')} · ${item.paper.upvotes} upvotes\n`), parts.textTail);
+      const reasons = reasonsLines(parts, item.reasons, item.paper.upvotes, template);
+      html.push(parts.htmlHead, reasons.html, parts.htmlTail);
+      text.push(numberedLine(parts, index), parts.textAuthors, reasons.text, parts.textTail);
     });
     html.push(template.tail(page));
     text.push(`--\nChange what you get or when: ${view.links.manage}\nUnsubscribe: ${view.links.unsubscribe}\n`);
@@ -245,7 +256,8 @@ function paperParts(paper: DigestItem['paper'], base: string, template: Compiled
     htmlTail: new SharedText(template.itemTail(html)),
     textAuthors: new SharedText(`   ${authors}\n`),
     textTail: new SharedText(`${[...wrap(cut, 72), ...links.map((link) => `${link.label}: ${link.url}`)].map((line) => `   ${line}\n`).join('')}\n`),
-    lines: new Map(),
+    numbered: [],
+    reasons: new Map(),
   };
 }
 
