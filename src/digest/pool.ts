@@ -46,10 +46,29 @@ export async function loadPool(
   const matches = new Map<string, readonly string[]>();
   const pending = new Map<string, Promise<void>>();
 
+  let byAuthor: Map<string, string[]> | undefined;
+  /**
+   * Recent papers by author follow key, newest first. Built on the first author follow: a run has
+   * hundreds of those, and folding every author of every recent paper again for each cost seconds.
+   */
+  const authorMatches = (follow: Follow): readonly string[] => {
+    if (!byAuthor) {
+      byAuthor = new Map();
+      for (const id of recent) {
+        for (const key of new Set(papers.get(id)!.authors.map((name) => followKey({ kind: 'author', name })))) {
+          const ids = byAuthor.get(key);
+          if (ids) ids.push(id);
+          else byAuthor.set(key, [id]);
+        }
+      }
+    }
+    return byAuthor.get(followKey(follow)) ?? [];
+  };
+
   const match = async (follow: Follow): Promise<void> => {
     const ids = follow.kind === 'topic'
       ? await topics.matchTopic(follow.query, start.toISOString(), end.toISOString(), MAX_RANKED)
-      : matchFieldFollow(follow, papers, recent);
+      : follow.kind === 'author' ? authorMatches(follow) : matchFieldFollow(follow, papers, recent);
     matches.set(followKey(follow), ids.filter((id) => papers.has(id)));
   };
 

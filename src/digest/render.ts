@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { absUrl, pdfUrl } from '../catalog/paper.js';
 import { PaperfeedError } from '../errors.js';
 import type { DigestItem } from './compose.js';
+import { SharedText, type MailBody } from './mailer.js';
 
 /** The links every digest carries, already signed. */
 export interface DigestLinks {
@@ -26,10 +27,11 @@ export interface DigestView {
   links: DigestLinks;
 }
 
+/** A rendered digest; its parts are pieces shared with the other digests of a run ({@link bodyText} joins them). */
 export interface RenderedDigest {
   subject: string;
-  html: string;
-  text: string;
+  html: MailBody;
+  text: MailBody;
 }
 
 /** Renders digests; create one per process and reuse it. */
@@ -83,10 +85,15 @@ const TEMPLATE = `<mjml>
 /** A template with `%%name%%` slots, split once so that filling it is a join, not a scan. */
 type Fill = (values: Record<string, string>) => string;
 
-/** The compiled template cut around its one item block: head, item, tail. */
+/**
+ * The compiled template cut into whole lines around its one item block: head, tail, and the item
+ * cut again around its reasons line, the one line of an item that differs between subscribers.
+ */
 interface Compiled {
   head: Fill;
-  item: Fill;
+  itemHead: Fill;
+  reasons: Fill;
+  itemTail: Fill;
   tail: Fill;
 }
 
@@ -118,10 +125,20 @@ async function compile(): Promise<Compiled> {
   const html = raw.replace(/>\s*\n\s*</g, '>\n<');
   const start = html.indexOf(ITEM_START);
   const end = html.indexOf(ITEM_END);
-  if (errors.length > 0 || start < 0 || end < start) {
+  if (errors.length > 0 || start < 0 || end < start || !html.includes('%%reasons%%', start)) {
     throw new PaperfeedError('internal', `digest template: ${errors.join('; ') || 'item markers lost'}`);
   }
-  return { head: slots(html.slice(0, start)), item: slots(html.slice(start + ITEM_START.length, end)), tail: slots(html.slice(end + ITEM_END.length)) };
+  const item = html.slice(start + ITEM_START.length, end).replace(/^\n/, '');
+  const reasonsAt = item.indexOf('%%reasons%%');
+  const reasonsStart = item.lastIndexOf('\n', reasonsAt) + 1;
+  const reasonsEnd = item.indexOf('\n', reasonsAt) + 1;
+  return {
+    head: slots(html.slice(0, start)),
+    itemHead: slots(item.slice(0, reasonsStart)),
+    reasons: slots(item.slice(reasonsStart, reasonsEnd)),
+    itemTail: slots(item.slice(reasonsEnd)),
+    tail: slots(html.slice(end + ITEM_END.length).replace(/^\n/, '')),
+  };
 }
 
 /** Splits at `%%name%%`: even parts are literal text, odd parts slot names, filled with already-escaped values. */
@@ -130,13 +147,41 @@ function slots(template: string): Fill {
   return (values) => parts.map((part, index) => (index % 2 === 0 ? part : values[part] ?? '')).join('');
 }
 
-/** What a digest shows of one paper, escaped and wrapped once per run however many digests list it. */
+/** What a digest shows of one paper, escaped, wrapped and filled in once per run however many digests list it. */
 interface PaperParts {
   base: string;
-  html: Record<'paperUrl' | 'title' | 'authors' | 'snippet' | 'upvotes' | 'links', string>;
-  /** Text lines before and after the "Why" line. */
-  textHead: string;
-  textTail: string;
+  /** The title on one line, which a digest numbers. */
+  title: string;
+  /** HTML lines before and after the reasons line. */
+  htmlHead: SharedText;
+  htmlTail: SharedText;
+  /** Text lines between the title and the "Why" line, and after it. */
+  textAuthors: SharedText;
+  textTail: SharedText;
+  /**
+   * The lines that differ between digests, the number and the reasons, take few values per paper
+   * in a run, so they are shared too: numbered title lines by position, reasons lines by reasons.
+   */
+  numbered: SharedText[];
+  reasons: Map<string, { html: SharedText; text: SharedText }>;
+}
+
+function numberedLine(parts: PaperParts, index: number): SharedText {
+  parts.numbered[index] ??= new SharedText(`${index + 1}. ${parts.title}\n`);
+  return parts.numbered[index]!;
+}
+
+function reasonsLines(parts: PaperParts, reasons: readonly string[], upvotes: number, template: Compiled): { html: SharedText; text: SharedText } {
+  const key = reasons.join('\n');
+  let lines = parts.reasons.get(key);
+  if (!lines) {
+    lines = {
+      html: new SharedText(template.reasons({ reasons: escapeHtml(reasons.join(' · ')) })),
+      text: new SharedText(`   Why: ${reasons.join('; ')} · ${upvotes} upvotes\n`),
+    };
+    parts.reasons.set(key, lines);
+  }
+  return lines;
 }
 
 /**
@@ -146,10 +191,10 @@ interface PaperParts {
 export function createDigestRenderer(): DigestRenderer {
   let compiled: Promise<Compiled> | undefined;
   const cache = new WeakMap<DigestItem['paper'], PaperParts>();
-  const partsOf = (paper: DigestItem['paper'], base: string): PaperParts => {
+  const partsOf = (paper: DigestItem['paper'], base: string, template: Compiled): PaperParts => {
     let parts = cache.get(paper);
     if (!parts || parts.base !== base) {
-      parts = paperParts(paper, base);
+      parts = paperParts(paper, base, template);
       cache.set(paper, parts);
     }
     return parts;
@@ -167,16 +212,17 @@ export function createDigestRenderer(): DigestRenderer {
       manage: escapeHtml(view.links.manage),
       unsubscribe: escapeHtml(view.links.unsubscribe),
     };
-    const html = [template.head(page)];
-    const text = [`paperfeed, ${intro}`, ''];
+    const html: (string | SharedText)[] = [template.head(page)];
+    const text: (string | SharedText)[] = [`paperfeed, ${intro}\n\n`];
     view.items.forEach((item, index) => {
-      const parts = partsOf(item.paper, view.links.base);
-      html.push(template.item({ ...parts.html, reasons: escapeHtml(item.reasons.join(' · ')) }));
-      text.push(`${index + 1}. ${parts.textHead}`, `   Why: ${item.reasons.join('; ')} · ${item.paper.upvotes} upvotes`, parts.textTail, '');
+      const parts = partsOf(item.paper, view.links.base, template);
+      const reasons = reasonsLines(parts, item.reasons, item.paper.upvotes, template);
+      html.push(parts.htmlHead, reasons.html, parts.htmlTail);
+      text.push(numberedLine(parts, index), parts.textAuthors, reasons.text, parts.textTail);
     });
     html.push(template.tail(page));
-    text.push('--', `Change what you get or when: ${view.links.manage}`, `Unsubscribe: ${view.links.unsubscribe}`, '');
-    return { subject, html: html.join(''), text: text.join('\n') };
+    text.push(`--\nChange what you get or when: ${view.links.manage}\nUnsubscribe: ${view.links.unsubscribe}\n`);
+    return { subject, html, text };
   };
 }
 
@@ -191,22 +237,27 @@ export function digestSubject(view: Pick<DigestView, 'items' | 'date' | 'timeZon
   return subject.length > 150 ? `${subject.slice(0, 149)}…` : subject;
 }
 
-function paperParts(paper: DigestItem['paper'], base: string): PaperParts {
+function paperParts(paper: DigestItem['paper'], base: string, template: Compiled): PaperParts {
   const links = paperLinks(paper, base);
   const authors = authorLine(paper.authors);
   const cut = snippet(paper.abstract);
+  const html = {
+    paperUrl: escapeHtml(links[0]!.url),
+    title: escapeHtml(paper.title),
+    authors: escapeHtml(authors),
+    snippet: escapeHtml(cut),
+    upvotes: String(paper.upvotes),
+    links: links.map((link) => `<a href="${escapeHtml(link.url)}">${link.label}</a>`).join(' &middot; '),
+  };
   return {
     base,
-    html: {
-      paperUrl: escapeHtml(links[0]!.url),
-      title: escapeHtml(paper.title),
-      authors: escapeHtml(authors),
-      snippet: escapeHtml(cut),
-      upvotes: String(paper.upvotes),
-      links: links.map((link) => `<a href="${escapeHtml(link.url)}">${link.label}</a>`).join(' &middot; '),
-    },
-    textHead: `${oneLine(paper.title)}\n   ${authors}`,
-    textTail: [...wrap(cut, 72), ...links.map((link) => `${link.label}: ${link.url}`)].map((line) => `   ${line}`).join('\n'),
+    title: oneLine(paper.title),
+    htmlHead: new SharedText(template.itemHead(html)),
+    htmlTail: new SharedText(template.itemTail(html)),
+    textAuthors: new SharedText(`   ${authors}\n`),
+    textTail: new SharedText(`${[...wrap(cut, 72), ...links.map((link) => `${link.label}: ${link.url}`)].map((line) => `   ${line}\n`).join('')}\n`),
+    numbered: [],
+    reasons: new Map(),
   };
 }
 

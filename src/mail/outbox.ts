@@ -6,7 +6,7 @@ import { mkdir, open, readdir, readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Mailer, OutgoingMail } from '../digest/mailer.js';
 import { PaperfeedError } from '../errors.js';
-import { buildMessage } from './message.js';
+import { MessageBuilder } from './message.js';
 
 /** One message in the outbox. */
 export interface OutboxEntry {
@@ -19,6 +19,8 @@ const NAME = /^[\w.-]{1,200}\.eml$/;
 
 /** Writes messages to `dir` atomically (temp file, fsync, rename); a key already there is not written again. */
 export class OutboxMailer implements Mailer {
+  private readonly messages = new MessageBuilder();
+
   constructor(readonly dir: string) {}
 
   async send(mail: OutgoingMail): Promise<void> {
@@ -27,7 +29,7 @@ export class OutboxMailer implements Mailer {
     // The file is the delivery: when a crash hit between writing it and recording it, the retry finds it and stops.
     if (await exists(path)) return;
     await mkdir(this.dir, { recursive: true });
-    const { raw: message } = buildMessage(mail);
+    const { raw: message } = this.messages.build(mail);
     const temp = `${path}.${process.pid}.tmp`;
     const file = await open(temp, 'w');
     try {

@@ -18,6 +18,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import type { App } from '../app.js';
 import { formatFollow, parseFollowLines } from '../follows/follow.js';
+import { bodyText } from '../digest/mailer.js';
 import { EmailSchema, PreferencesSchema, WEEKDAYS, type Subscriber } from '../digest/subscription.js';
 import { PaperfeedError } from '../errors.js';
 import { listOutbox, readOutbox } from '../mail/outbox.js';
@@ -145,7 +146,7 @@ export function digestRoutes(app: App, options: DigestRouteOptions = {}): WebExt
       const digest = await app.digests.preview(now(), query.token);
       c.header('Cache-Control', 'no-store');
       if (!digest) return page(c, kit, 'Digest preview', <><h1>Nothing to send</h1><p>No new papers match right now.</p></>);
-      return query.part === 'text' ? c.text(`Subject: ${digest.subject}\n\n${digest.text}`) : c.html(digest.html);
+      return query.part === 'text' ? c.text(`Subject: ${digest.subject}\n\n${bodyText(digest.text)}`) : c.html(bodyText(digest.html));
     });
 
     web.get('/outbox', async (c) => {
