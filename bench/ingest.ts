@@ -5,14 +5,14 @@
  *
  *   npm run bench:ingest -- ../shared/data/arxiv-daily/data [--format daily-jsonl]
  */
-import Database from 'better-sqlite3';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApp } from '../src/app.js';
 import { importSource } from '../src/catalog/import.js';
 import { openFileSource, parseFormat } from '../src/ingest/formats.js';
+import { sqliteBytes } from './support.js';
 
 const { values, positionals } = parseArgs({ options: { format: { type: 'string', default: 'daily-jsonl' } }, allowPositionals: true });
 if (positionals.length === 0) throw new Error('usage: bench:ingest -- <folder or files...> [--format daily-jsonl]');
@@ -31,12 +31,7 @@ try {
   const again = await timed();
   if (again.counts.added + again.counts.updated !== 0) throw new Error(`re-import changed records: ${JSON.stringify(again.counts)}`);
   app.close();
-  for (const name of readdirSync(dir).filter((file) => file.endsWith('.db'))) {
-    const db = new Database(join(dir, name));
-    db.pragma('wal_checkpoint(TRUNCATE)'); // what stays on disk once the write-ahead log is folded in
-    db.close();
-  }
-  const dbBytes = readdirSync(dir).reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
+  const dbBytes = sqliteBytes(dir);
   console.log(JSON.stringify({
     rows: first.counts.read,
     rows_per_s: Math.round(first.counts.read / first.seconds),

@@ -18,15 +18,7 @@ import { embedLsa } from '../src/search/lsa.js';
 import { parseQuery } from '../src/search/query.js';
 import type { SearchMode } from '../src/search/types.js';
 import { buildVectorIndex } from '../src/search/vectors.js';
-import { emit, growCatalog, importDaily, tempCatalog } from './support.js';
-
-/** Queries of the kinds people type: topics, phrases, prefixes, exclusions, broad single words. */
-const QUERIES = [
-  'large language models', 'block diffusion', '"diffusion models"', 'quantiz*', 'reinforcement learning from human feedback',
-  'vision transformer -video', 'graph neural networks', 'retrieval augmented generation', 'speculative decoding', 'learning',
-  'mixture of experts', 'protein structure prediction', 'federated learning privacy', 'ti:benchmark', 'au:wang',
-  'chain of thought reasoning', 'autonomous driving', 'text to image', 'kv cache compression', 'robot manipulation',
-];
+import { emit, growCatalog, importDaily, queryLatency, SEARCH_QUERIES, tempCatalog } from './support.js';
 
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { db: { type: 'string' }, rounds: { type: 'string' }, papers: { type: 'string' }, 'keyword-only': { type: 'boolean' } } });
 const app = values.db ? { ...createApp({ dbFile: values.db, port: 0 }), cleanup: () => undefined } : tempCatalog();
@@ -46,21 +38,7 @@ try {
   const rounds = Number(values.rounds ?? 5);
 
   const measure = async (engine: string, mode: string, run: (query: string) => Promise<unknown> | unknown) => {
-    for (const clients of [1, 16]) {
-      const times: number[] = [];
-      const work = Array.from({ length: rounds }, () => QUERIES).flat();
-      const worker = async () => {
-        for (let query = work.pop(); query !== undefined; query = work.pop()) {
-          const started = performance.now();
-          await run(query);
-          times.push(performance.now() - started);
-        }
-      };
-      await Promise.all(Array.from({ length: clients }, worker));
-      times.sort((a, b) => a - b);
-      const pick = (q: number) => Math.round(times[Math.min(times.length - 1, Math.floor(q * times.length))]! * 100) / 100;
-      emit({ engine, papers, mode, clients, p50_ms: pick(0.5), p99_ms: pick(0.99), recall_at_10: null });
-    }
+    for (const clients of [1, 16]) emit({ engine, papers, mode, clients, ...(await queryLatency(run, rounds, clients)), recall_at_10: null });
   };
 
   const before = process.memoryUsage();
@@ -90,14 +68,14 @@ try {
     const buildSeconds = (performance.now() - started) / 1000;
     const exact = buildVectorIndex(rowids, vectors, dims, 'exact');
     let overlap = 0;
-    for (const text of QUERIES) {
+    for (const text of SEARCH_QUERIES) {
       const query = embedLsa(embedder.model, text);
       const found = new Set(hnsw.search(query, 10).map((m) => m.key));
       overlap += exact.search(query, 10).filter((m) => found.has(m.key)).length;
     }
     await measure('usearch-hnsw', 'semantic-ann-only', (text) => hnsw.search(embedLsa(embedder!.model, text), 10));
     await measure('exact-scan', 'semantic-ann-only', (text) => exact.search(embedLsa(embedder!.model, text), 10));
-    emit({ engine: 'usearch-hnsw', papers, mode: 'semantic', clients: 1, p50_ms: null, p99_ms: null, recall_at_10: overlap / (10 * QUERIES.length), build_s: Math.round(buildSeconds * 10) / 10 });
+    emit({ engine: 'usearch-hnsw', papers, mode: 'semantic', clients: 1, p50_ms: null, p99_ms: null, recall_at_10: overlap / (10 * SEARCH_QUERIES.length), build_s: Math.round(buildSeconds * 10) / 10 });
 
     const mini = new MiniSearch<{ id: number; title: string; text: string }>({ fields: ['title', 'text'], searchOptions: { boost: { title: 2 }, prefix: false } });
     const docs = await app.searchStore.papersByRowids(rowids);

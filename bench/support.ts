@@ -1,5 +1,6 @@
 /** Shared helpers of the bench and eval scripts: temporary catalogs, papers, metrics, output. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, type App } from '../src/app.js';
@@ -59,6 +60,41 @@ export function ndcg(ranking: readonly string[], grades: ReadonlyMap<string, num
 
 export const mean = (values: readonly number[]) => values.reduce((sum, x) => sum + x, 0) / Math.max(1, values.length);
 export const round4 = (value: number) => Math.round(value * 1e4) / 1e4;
+
+/** Queries of the kinds people type: topics, phrases, prefixes, exclusions, broad single words. */
+export const SEARCH_QUERIES = [
+  'large language models', 'block diffusion', '"diffusion models"', 'quantiz*', 'reinforcement learning from human feedback',
+  'vision transformer -video', 'graph neural networks', 'retrieval augmented generation', 'speculative decoding', 'learning',
+  'mixture of experts', 'protein structure prediction', 'federated learning privacy', 'ti:benchmark', 'au:wang',
+  'chain of thought reasoning', 'autonomous driving', 'text to image', 'kv cache compression', 'robot manipulation',
+];
+
+/** Median and 99th percentile latency of `run` over `rounds` passes of {@link SEARCH_QUERIES}, with `clients` callers at once. */
+export async function queryLatency(run: (query: string) => Promise<unknown> | unknown, rounds: number, clients: number): Promise<{ p50_ms: number; p99_ms: number }> {
+  const times: number[] = [];
+  const work = Array.from({ length: rounds }, () => SEARCH_QUERIES).flat();
+  const caller = async () => {
+    for (let query = work.pop(); query !== undefined; query = work.pop()) {
+      const started = performance.now();
+      await run(query);
+      times.push(performance.now() - started);
+    }
+  };
+  await Promise.all(Array.from({ length: clients }, caller));
+  times.sort((a, b) => a - b);
+  const pick = (q: number) => Math.round(times[Math.min(times.length - 1, Math.floor(q * times.length))]! * 100) / 100;
+  return { p50_ms: pick(0.5), p99_ms: pick(0.99) };
+}
+
+/** Bytes on disk of the SQLite files in a folder once each write-ahead log is folded in; the databases must be closed. */
+export function sqliteBytes(dir: string): number {
+  for (const name of readdirSync(dir).filter((file) => file.endsWith('.db'))) {
+    const db = new Database(join(dir, name));
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.close();
+  }
+  return readdirSync(dir).reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
+}
 
 /** Prints one JSON line (a figure). */
 export const emit = (figure: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(figure)}\n`);

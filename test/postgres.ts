@@ -41,7 +41,11 @@ export async function dropSchema(url: string, schema: string): Promise<void> {
   }
 }
 
-async function startThrowawayCluster(): Promise<string> {
+/**
+ * Starts a throwaway cluster (as {@link testDatabaseUrl} describes) and returns its URL; the
+ * benches use it too when no server is configured.
+ */
+export async function startThrowawayCluster(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'paperfeed-pg-'));
   // initdb refuses to run as root, and CI runs as root: the cluster belongs to the postgres user.
   const asRoot = process.getuid?.() === 0;

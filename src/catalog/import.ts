@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PaperfeedError } from '../errors.js';
-import type { Source } from '../ingest/source.js';
+import type { Source, UnparsedRecord } from '../ingest/source.js';
 import { isContentId } from './ids.js';
 import { absorbContentPaper, mergeRecord, type Change } from './merge.js';
 import { titleKey, type Paper, type RecordError, type Signal, type SourceRecord } from './paper.js';
@@ -31,10 +31,10 @@ export interface ImportOptions {
 export async function importSource(store: CatalogStore, source: Source, options: ImportOptions = {}): Promise<ImportCounts> {
   const counts: ImportCounts = { read: 0, added: 0, updated: 0, unchanged: 0, skipped: 0 };
   const batchSize = options.batchSize ?? 500;
-  const writer = new BatchWriter(store, counts, (await store.countContentPapers()) > 0);
+  const writer = new BatchWriter(store, counts, options, (await store.countContentPapers()) > 0);
 
   const run = async () => {
-    let pending: SourceRecord[] = [];
+    let pending: PendingRecord[] = [];
     for await (const item of source) {
       if ('checkpoint' in item) {
         await writer.write(pending);
@@ -43,13 +43,8 @@ export async function importSource(store: CatalogStore, source: Source, options:
         continue;
       }
       counts.read += 1;
-      if ('error' in item) {
-        if (options.strict) throw new PaperfeedError('bad_input', `${item.error.ref}: ${item.error.reason}`, { ref: item.error.ref });
-        counts.skipped += 1;
-        options.onError?.(item.error);
-      } else {
-        pending.push(item.record);
-      }
+      if ('error' in item) writer.reject(item.error);
+      else pending.push('unparsed' in item ? item.unparsed : { fingerprint: fingerprint(item.record), record: item.record });
       if (pending.length >= batchSize) {
         await writer.write(pending);
         pending = [];
@@ -66,22 +61,44 @@ export async function importSource(store: CatalogStore, source: Source, options:
   return counts;
 }
 
+/** A record waiting for its batch, parsed (sources of whole records) or not yet (JSON Lines). */
+type PendingRecord = { fingerprint: string; record: SourceRecord } | UnparsedRecord;
+
 class BatchWriter {
   constructor(
     private readonly store: CatalogStore,
     private readonly counts: ImportCounts,
+    private readonly options: ImportOptions,
     private hasContentPapers: boolean,
   ) {}
 
-  async write(batch: SourceRecord[]): Promise<void> {
+  /** Skips a bad record, or with `strict` stops the run. */
+  reject(error: RecordError): void {
+    if (this.options.strict) throw new PaperfeedError('bad_input', `${error.ref}: ${error.reason}`, { ref: error.ref });
+    this.counts.skipped += 1;
+    this.options.onError?.(error);
+  }
+
+  async write(batch: PendingRecord[]): Promise<void> {
     if (batch.length === 0) return;
     // A record merged before changes nothing when merged again (merge is idempotent), so a
-    // re-import skips it by its fingerprint without reading or merging the paper.
-    const fingerprints = batch.map(fingerprint);
-    const known = await this.store.knownFingerprints(fingerprints);
-    const records = batch.filter((_, index) => !known.has(fingerprints[index]!));
-    this.counts.unchanged += batch.length - records.length;
-    const newFingerprints = [...new Set(fingerprints.filter((fp) => !known.has(fp)))];
+    // re-import skips it by its fingerprint without parsing it, reading or merging the paper.
+    const known = await this.store.knownFingerprints(batch.map((pending) => pending.fingerprint));
+    const records: SourceRecord[] = [];
+    const newFingerprints = new Set<string>();
+    for (const pending of batch) {
+      if (known.has(pending.fingerprint)) {
+        this.counts.unchanged += 1;
+        continue;
+      }
+      const parsed = 'record' in pending ? pending : pending.parse();
+      if ('error' in parsed) {
+        this.reject(parsed.error);
+        continue;
+      }
+      records.push(parsed.record);
+      newFingerprints.add(pending.fingerprint);
+    }
     if (records.length === 0) return;
     const targets = await this.resolveTargets(records);
     const current = await this.store.getPapers([...new Set(targets)]);
@@ -112,7 +129,7 @@ class BatchWriter {
       outcomes.push({ id, change });
     }
 
-    const signalled = await this.store.writeBatch({ papers: [...changed.values()], absorbed, signals, fingerprints: newFingerprints });
+    const signalled = await this.store.writeBatch({ papers: [...changed.values()], absorbed, signals, fingerprints: [...newFingerprints] });
     for (const outcome of outcomes) {
       const gainedSignal = outcome.change === 'unchanged' && signalled.delete(outcome.id);
       this.counts[gainedSignal ? 'updated' : outcome.change] += 1;

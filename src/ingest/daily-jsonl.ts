@@ -29,7 +29,7 @@ export async function* dailyJsonl(paths: readonly string[], progress?: ReadProgr
       continue;
     }
     const observedAt = `${date}T00:00:00.000Z`;
-    yield* jsonLinesFile(path, DailyRow, (row, ref) => toRecord(row, ref, observedAt), progress);
+    yield* jsonLinesFile(path, `daily-jsonl/1 ${observedAt}`, DailyRow, (row, ref) => toRecord(row, ref, observedAt), progress);
   }
 }
 

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { z } from 'zod';
-import type { SourceRecord } from '../catalog/paper.js';
+import type { RecordError, SourceRecord } from '../catalog/paper.js';
 import { readLines, type ReadProgress } from './files.js';
 import type { SourceItem } from './source.js';
 
@@ -25,30 +26,38 @@ export function zodReason(error: z.ZodError): string {
 }
 
 /**
- * Reads a JSON Lines file row by row: each line is parsed, checked against `schema`, and turned
- * into a record by `toRecord`, which returns a string to say why a row is bad. Every bad line is
- * an error item at `path:line`; blank lines are skipped.
+ * Reads a JSON Lines file row by row, each line as an {@link UnparsedRecord}: parsing it checks it
+ * against `schema` and turns it into a record by `toRecord`, which returns a string to say why a
+ * row is bad. Every bad line is an error at `path:line`; blank lines are skipped.
+ *
+ * `parser` names the parser's version and every input of `toRecord` besides the line (such as a
+ * listing's date): it goes into each line's fingerprint, so change it whenever `toRecord` would
+ * make a different record of the same line.
  */
 export async function* jsonLinesFile<T>(
   path: string,
+  parser: string,
   schema: z.ZodType<T>,
   toRecord: (row: T, ref: string) => SourceRecord | string,
   progress?: ReadProgress,
 ): AsyncGenerator<SourceItem> {
   for await (const { line, number } of readLines(path, progress)) {
     if (line.trim() === '') continue;
-    const ref = `${path}:${number}`;
-    const parsed = parseJsonLine(line);
-    if ('reason' in parsed) {
-      yield { error: { ref, reason: parsed.reason } };
-      continue;
-    }
-    const row = schema.safeParse(parsed.value);
-    if (!row.success) {
-      yield { error: { ref, reason: zodReason(row.error) } };
-      continue;
-    }
-    const result = toRecord(row.data, ref);
-    yield typeof result === 'string' ? { error: { ref, reason: result } } : { record: result };
+    const fingerprint = createHash('sha1').update(parser).update('\n').update(line).digest('base64');
+    yield { unparsed: { fingerprint, parse: () => parseRow(line, `${path}:${number}`, schema, toRecord) } };
   }
+}
+
+function parseRow<T>(
+  line: string,
+  ref: string,
+  schema: z.ZodType<T>,
+  toRecord: (row: T, ref: string) => SourceRecord | string,
+): { record: SourceRecord } | { error: RecordError } {
+  const parsed = parseJsonLine(line);
+  if ('reason' in parsed) return { error: { ref, reason: parsed.reason } };
+  const row = schema.safeParse(parsed.value);
+  if (!row.success) return { error: { ref, reason: zodReason(row.error) } };
+  const result = toRecord(row.data, ref);
+  return typeof result === 'string' ? { error: { ref, reason: result } } : { record: result };
 }

@@ -27,7 +27,7 @@ type SnapshotRow = z.infer<typeof SnapshotRow>;
  */
 export async function* snapshot(paths: readonly string[], progress?: ReadProgress): Source {
   for (const path of await expandPaths(paths, ['.json', '.jsonl', '.json.gz', '.jsonl.gz'])) {
-    yield* jsonLinesFile(path, SnapshotRow, toRecord, progress);
+    yield* jsonLinesFile(path, 'snapshot/1', SnapshotRow, toRecord, progress);
   }
 }
 

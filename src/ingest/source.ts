@@ -2,11 +2,22 @@ import type { RecordError, SourceRecord } from '../catalog/paper.js';
 import type { ReadProgress } from './files.js';
 
 /**
- * What a source yields: a record, a bad record with where and why, or a checkpoint — where a
- * resumable source (the OAI-PMH harvester) stands, to be saved only once every record yielded
- * before it is written, so a run killed at any moment resumes without losing a record.
+ * What a source yields: a record, a bad record with where and why, a record not parsed yet, or a
+ * checkpoint — where a resumable source (the OAI-PMH harvester) stands, to be saved only once
+ * every record yielded before it is written, so a run killed at any moment resumes without
+ * losing a record.
  */
-export type SourceItem = { record: SourceRecord } | { error: RecordError } | { checkpoint: () => Promise<void> };
+export type SourceItem = { record: SourceRecord } | { error: RecordError } | { unparsed: UnparsedRecord } | { checkpoint: () => Promise<void> };
+
+/**
+ * A record as its input bytes, parsed only on demand. Its fingerprint hashes those bytes with the
+ * parser's version and whatever else the record is made of (a listing file's date), so an import
+ * that merged it before skips it without parsing, validating or merging it.
+ */
+export interface UnparsedRecord {
+  fingerprint: string;
+  parse(): { record: SourceRecord } | { error: RecordError };
+}
 
 /**
  * A source turns bytes into records, streaming, in constant memory. It touches no database.

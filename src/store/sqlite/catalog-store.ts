@@ -19,7 +19,8 @@ export class SqliteCatalogStore implements CatalogStore, StateStore {
     this.statements = {
       getState: prepare(SQL.getState),
       setState: prepare(SQL.setState),
-      paperById: prepare(SQL.paperById),
+      papersByIds: prepare(SQL.papersByIds),
+      paperRowid: prepare(SQL.paperRowid).pluck(),
       contentPapersByTitleKey: prepare(SQL.contentPapersByTitleKey),
       papersByTitleWords: prepare(SQL.papersByTitleWords),
       countContentPapers: prepare(SQL.countContentPapers),
@@ -35,8 +36,8 @@ export class SqliteCatalogStore implements CatalogStore, StateStore {
       resolveAlias: prepare(SQL.resolveAlias),
       insertSignal: prepare(SQL.insertSignal),
       insertChange: prepare(SQL.insertChange),
-      knownFingerprint: prepare(SQL.knownFingerprint).pluck(),
-      insertFingerprint: prepare(SQL.insertFingerprint),
+      knownFingerprints: prepare(SQL.knownFingerprints).pluck(),
+      insertFingerprints: prepare(SQL.insertFingerprints),
     };
   }
 
@@ -50,16 +51,14 @@ export class SqliteCatalogStore implements CatalogStore, StateStore {
   }
 
   async getPapers(ids: readonly string[]): Promise<Map<string, Paper>> {
-    const found = new Map<string, Paper>();
-    for (const id of ids) {
-      const row = this.statements.paperById.get(id) as { doc: string } | undefined;
-      if (row) found.set(id, fromDoc(id, row.doc));
-    }
-    return found;
+    if (ids.length === 0) return new Map();
+    const rows = this.statements.papersByIds.all(JSON.stringify(ids)) as { id: string; doc: string }[];
+    return new Map(rows.map((row) => [row.id, fromDoc(row.id, row.doc)]));
   }
 
   async knownFingerprints(fingerprints: readonly string[]): Promise<Set<string>> {
-    return new Set(fingerprints.filter((fp) => this.statements.knownFingerprint.get(fp) !== undefined));
+    if (fingerprints.length === 0) return new Set();
+    return new Set(this.statements.knownFingerprints.all(JSON.stringify(fingerprints)) as string[]);
   }
 
   async findByTitleKey(key: string): Promise<Paper[]> {
@@ -103,7 +102,7 @@ export class SqliteCatalogStore implements CatalogStore, StateStore {
     const signalled = this.inTransaction(() => {
       for (const { id, into } of batch.absorbed) this.removePaper(id, into);
       for (const paper of batch.papers) this.upsertPaper(paper);
-      for (const fp of batch.fingerprints) this.statements.insertFingerprint.run(fp);
+      if (batch.fingerprints.length > 0) this.statements.insertFingerprints.run(JSON.stringify(batch.fingerprints));
       const signalled = new Set<string>();
       for (const signal of batch.signals) {
         const result = this.statements.insertSignal.run(signal.paperId, signal.source, signal.kind, signal.observedAt, signal.value);
@@ -136,7 +135,6 @@ export class SqliteCatalogStore implements CatalogStore, StateStore {
   }
 
   private upsertPaper(paper: Paper): void {
-    const existing = this.statements.paperById.get(paper.id) as { rowid: number } | undefined;
     const row = {
       id: paper.id,
       titleKey: titleKey(paper.title),
@@ -148,26 +146,21 @@ export class SqliteCatalogStore implements CatalogStore, StateStore {
       withdrawn: paper.withdrawn ? 1 : 0,
       doc: toDoc(paper),
     };
-    let rowid: number;
-    if (existing) {
-      rowid = existing.rowid;
-      this.statements.updatePaper.run({ ...row, rowid });
-      this.statements.deleteCategories.run(rowid);
-    } else {
-      rowid = Number(this.statements.insertPaper.run(row).lastInsertRowid);
-    }
+    const updated = this.statements.updatePaper.get(row) as { rowid: number } | undefined;
+    if (updated) this.statements.deleteCategories.run(updated.rowid);
+    const rowid = updated?.rowid ?? Number(this.statements.insertPaper.run(row).lastInsertRowid);
     for (const category of paper.categories) this.statements.insertCategory.run(category, rowid);
     for (const alias of paper.aliases ?? []) this.statements.insertAlias.run(alias, paper.id);
-    this.statements.insertChange.run(paper.id, rowid, existing ? 'updated' : 'added');
+    this.statements.insertChange.run(paper.id, rowid, updated ? 'updated' : 'added');
   }
 
   private removePaper(id: string, into: string): void {
-    const existing = this.statements.paperById.get(id) as { rowid: number } | undefined;
-    if (!existing) return;
-    this.statements.deleteCategories.run(existing.rowid);
-    this.statements.deletePaper.run(existing.rowid);
+    const rowid = this.statements.paperRowid.get(id) as number | undefined;
+    if (rowid === undefined) return;
+    this.statements.deleteCategories.run(rowid);
+    this.statements.deletePaper.run(rowid);
     this.statements.insertAlias.run(id, into);
-    this.statements.insertChange.run(id, existing.rowid, 'merged');
+    this.statements.insertChange.run(id, rowid, 'merged');
   }
 }
 

@@ -3,7 +3,9 @@ export const SQL = {
   getState: `SELECT value FROM state WHERE key = ?`,
   setState: `INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
 
-  paperById: `SELECT rowid, doc FROM papers WHERE id = ?`,
+  // Batches travel as one JSON array of ids, so a batch of 500 is one statement, not 500.
+  papersByIds: `SELECT id, doc FROM papers WHERE id IN (SELECT value FROM json_each(?))`,
+  paperRowid: `SELECT rowid FROM papers WHERE id = ?`,
   contentPapersByTitleKey: `SELECT id, doc FROM papers WHERE title_key = ? AND id LIKE 'pf:%'`,
   // Candidates for a title: the papers whose title holds its words in order; the caller compares keys.
   papersByTitleWords: `
@@ -21,18 +23,19 @@ export const SQL = {
   insertPaper: `
     INSERT INTO papers (id, title_key, primary_category, published, updated, featured_at, has_code, withdrawn, doc)
     VALUES (@id, @titleKey, @primaryCategory, @published, @updated, @featuredAt, @hasCode, @withdrawn, @doc)`,
+  // Tries the update first and says which row it hit: an upsert without reading the row first.
   updatePaper: `
     UPDATE papers SET title_key = @titleKey, primary_category = @primaryCategory, published = @published,
       updated = @updated, featured_at = @featuredAt, has_code = @hasCode, withdrawn = @withdrawn, doc = @doc
-    WHERE rowid = @rowid`,
+    WHERE id = @id RETURNING rowid`,
   deletePaper: `DELETE FROM papers WHERE rowid = ?`,
   deleteCategories: `DELETE FROM paper_categories WHERE paper_rowid = ?`,
   insertCategory: `INSERT OR IGNORE INTO paper_categories (category, paper_rowid) VALUES (?, ?)`,
   insertAlias: `INSERT OR REPLACE INTO aliases (alias, paper_id) VALUES (?, ?)`,
   resolveAlias: `SELECT paper_id FROM aliases WHERE alias = ?`,
   insertSignal: `INSERT OR IGNORE INTO signals (paper_id, source, kind, observed_at, value) VALUES (?, ?, ?, ?, ?)`,
-  knownFingerprint: `SELECT 1 FROM record_fingerprints WHERE fp = ?`,
-  insertFingerprint: `INSERT OR IGNORE INTO record_fingerprints (fp) VALUES (?)`,
+  knownFingerprints: `SELECT fp FROM record_fingerprints WHERE fp IN (SELECT value FROM json_each(?))`,
+  insertFingerprints: `INSERT OR IGNORE INTO record_fingerprints (fp) SELECT value FROM json_each(?)`,
   insertChange: `INSERT INTO changes (paper_id, paper_rowid, kind) VALUES (?, ?, ?)`,
 
   // Votes are signals too, so a window ends now once someone votes (docs/trending.md).

@@ -1,0 +1,197 @@
+/**
+ * Scale benchmark: grows a catalog from the real papers of a folder of daily listings to N papers
+ * (2.7M by default, arXiv's size), imports the same stream into SQLite and into PostgreSQL one
+ * after the other, and prints one JSON line:
+ * {"papers","sqlite_rows_per_s","postgres_rows_per_s","sqlite_db_mb","postgres_db_mb",
+ *  "sqlite_search_p50_ms","sqlite_search_p99_ms","postgres_search_p50_ms","postgres_search_p99_ms",
+ *  "serving_peak_rss_mb"}
+ *
+ *   npm run bench:scale -- <arxiv-daily data folder> [--papers N] [--backends sqlite,postgres]
+ *
+ * The full run (--papers 2700000) needs about 30 GB of free disk in the temp folder and the
+ * server's data folder. PostgreSQL is PAPERFEED_DATABASE_URL when set (the bench works in a schema
+ * of its own and drops it), else a throwaway cluster as the tests start (fsync off).
+ *
+ * How the catalog grows, deterministically: the real papers come first, as read; paper k after
+ * them is made by a PRNG seeded with k (mulberry32) that picks four real papers and takes the
+ * first half of one's title and the second half of another's, one's abstract with its second
+ * half replaced by another's, and the authors, categories and listing date of real papers. Its
+ * id is a new-style arXiv id in months that do not exist yet (5001.00000 on), so it never meets
+ * a real one. Every record goes through the import use case (fingerprints, merge, change log),
+ * as a JSON Lines import does: fingerprinted before it is built.
+ *
+ * Keyword search is timed in a child process that opens the SQLite catalog as `serve` does,
+ * builds its keyword index and answers the bench's queries one at a time; its peak RSS is the
+ * serving process's.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { createApp } from '../src/app.js';
+import type { CatalogStore } from '../src/catalog/store.js';
+import { importSource } from '../src/catalog/import.js';
+import type { SourceRecord } from '../src/catalog/paper.js';
+import { openFileSource } from '../src/ingest/formats.js';
+import type { Source } from '../src/ingest/source.js';
+import { PostgresCatalogStore } from '../src/store/postgres/catalog-store.js';
+import { openPostgres, type PostgresDatabase } from '../src/store/postgres/database.js';
+import { dropSchema, startThrowawayCluster } from '../test/postgres.js';
+import { emit, queryLatency, sqliteBytes } from './support.js';
+
+const SEARCH_ROUNDS = 5;
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { papers: { type: 'string', default: '2700000' }, backends: { type: 'string', default: 'sqlite,postgres' }, serve: { type: 'string' } },
+});
+
+if (values.serve) {
+  emit(await servingFigures(values.serve));
+} else {
+  if (!positionals[0]) throw new Error('usage: bench:scale -- <arxiv-daily data folder> [--papers N] [--backends sqlite,postgres]');
+  const target = Number(values.papers);
+  const backends = new Set(values.backends.split(','));
+  const pool = await realRecords(positionals[0]);
+  const figures: Record<string, unknown> = { papers: target, real_papers: pool.length };
+  const dir = mkdtempSync(join(tmpdir(), 'paperfeed-bench-scale-'));
+  try {
+    if (backends.has('sqlite')) {
+      const dbFile = join(dir, 'paperfeed.db');
+      const app = createApp({ dbFile, port: 0 });
+      figures.sqlite_rows_per_s = await timedImport(app.store, grownCatalog(pool, target));
+      app.close();
+      figures.sqlite_db_mb = Math.round(sqliteBytes(dir) / 1e6);
+      const serving = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--serve', dbFile], { encoding: 'utf8', maxBuffer: 1 << 20 }).trim().split('\n').at(-1)!);
+      figures.sqlite_search_p50_ms = serving.p50_ms;
+      figures.sqlite_search_p99_ms = serving.p99_ms;
+      figures.serving_peak_rss_mb = serving.peak_rss_mb;
+    }
+    if (backends.has('postgres')) Object.assign(figures, await postgresFigures(pool, target));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  emit(figures);
+}
+
+/** The first record of each paper in the daily listings: the real papers the catalog grows from. */
+async function realRecords(dir: string): Promise<SourceRecord[]> {
+  const { files, open } = await openFileSource('daily-jsonl', [dir]);
+  const byId = new Map<string, SourceRecord>();
+  for await (const item of open(files)) {
+    const parsed = 'unparsed' in item ? item.unparsed.parse() : item;
+    if ('record' in parsed && !byId.has(parsed.record.id)) byId.set(parsed.record.id, parsed.record);
+  }
+  return [...byId.values()];
+}
+
+/** The real papers, then made-up ones up to `target` (see the header). */
+async function* grownCatalog(pool: readonly SourceRecord[], target: number): Source {
+  for (let k = 0; k < target; k += 1) {
+    if (k < pool.length) {
+      const record = pool[k]!;
+      yield { unparsed: { fingerprint: `scale/1 ${k}`, parse: () => ({ record }) } };
+    } else {
+      yield { unparsed: { fingerprint: `scale/1 ${k}`, parse: () => ({ record: madeUpRecord(pool, k - pool.length) }) } };
+    }
+  }
+}
+
+function madeUpRecord(pool: readonly SourceRecord[], n: number): SourceRecord {
+  const random = mulberry32(n + 1);
+  const pick = () => pool[Math.floor(random() * pool.length)]!;
+  const [a, b, c, d] = [pick(), pick(), pick(), pick()];
+  const month = Math.floor(n / 100_000);
+  const id = `${50 + Math.floor(month / 12)}${String((month % 12) + 1).padStart(2, '0')}.${String(n % 100_000).padStart(5, '0')}`;
+  return {
+    ...c,
+    id,
+    ref: `scale:${n}`,
+    fields: {
+      ...c.fields,
+      title: `${half(a.fields.title ?? '', ' ', 0)} ${half(b.fields.title ?? '', ' ', 1)}`.trim(),
+      abstract: `${half(b.fields.abstract ?? '', '. ', 0)} ${half(d.fields.abstract ?? '', '. ', 1)}`.trim(),
+      categories: d.fields.categories ?? [],
+    },
+  };
+}
+
+/** The first (0) or second (1) half of a text's parts. */
+function half(text: string, separator: string, which: 0 | 1): string {
+  const parts = text.split(separator);
+  const middle = Math.ceil(parts.length / 2);
+  return (which === 0 ? parts.slice(0, middle) : parts.slice(middle)).join(separator);
+}
+
+/** A small, fast, seeded PRNG: the same seed gives the same papers on every machine. */
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function timedImport(store: CatalogStore, source: Source): Promise<number> {
+  const started = performance.now();
+  const counts = await importSource(store, source);
+  if (counts.added !== counts.read) throw new Error(`expected every paper to be new: ${JSON.stringify(counts)}`);
+  return Math.round(counts.read / ((performance.now() - started) / 1000));
+}
+
+async function postgresFigures(pool: readonly SourceRecord[], target: number): Promise<Record<string, unknown>> {
+  const url = process.env.PAPERFEED_DATABASE_URL ?? (await startThrowawayCluster());
+  const schema = `bench_scale_${process.pid}`;
+  const db = openPostgres(url, { schema });
+  try {
+    const rowsPerSecond = await timedImport(new PostgresCatalogStore(db), grownCatalog(pool, target));
+    const search = postgresKeywordSearch(db);
+    const latency = search ? await queryLatency(search, SEARCH_ROUNDS, 1) : { p50_ms: null, p99_ms: null };
+    return { postgres_rows_per_s: rowsPerSecond, postgres_db_mb: Math.round((await schemaBytes(url, schema)) / 1e6), postgres_search_p50_ms: latency.p50_ms, postgres_search_p99_ms: latency.p99_ms };
+  } finally {
+    await db.close();
+    await dropSchema(url, schema);
+  }
+}
+
+/**
+ * Keyword search on PostgreSQL through the app's search service. Not wired on this branch yet
+ * (search on PostgreSQL is being added beside it): return the service's keyword search here
+ * once it is, and the bench measures it.
+ */
+function postgresKeywordSearch(_db: PostgresDatabase): ((query: string) => Promise<unknown>) | undefined {
+  return undefined;
+}
+
+/** Bytes of every table and index in a schema. */
+async function schemaBytes(url: string, schema: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ bytes: string }>(
+      `SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) AS bytes FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'r'`,
+      [schema],
+    );
+    return Number(rows[0]!.bytes);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The serving process's side: opens the catalog, builds its keyword index, times the queries. */
+async function servingFigures(dbFile: string) {
+  const app = createApp({ dbFile, port: 0 });
+  try {
+    await app.search.warm();
+    await app.search.search({ text: 'warm up', mode: 'keyword' });
+    const latency = await queryLatency((text) => app.search.search({ text, mode: 'keyword', limit: 10 }), SEARCH_ROUNDS, 1);
+    return { ...latency, peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) };
+  } finally {
+    app.close();
+  }
+}
