@@ -20,9 +20,9 @@
  * a real one. Every record goes through the import use case (fingerprints, merge, change log),
  * as a JSON Lines import does: fingerprinted before it is built.
  *
- * Keyword search is timed in a child process that opens the SQLite catalog as `serve` does,
- * builds its keyword index and answers the bench's queries one at a time; its peak RSS is the
- * serving process's.
+ * Keyword search is timed in a child process that opens the catalog (SQLite, then PostgreSQL) as
+ * `serve` does, builds its keyword index and answers the bench's queries one at a time; its peak
+ * RSS is the serving process's.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -37,7 +37,7 @@ import type { SourceRecord } from '../src/catalog/paper.js';
 import { openFileSource } from '../src/ingest/formats.js';
 import type { Source } from '../src/ingest/source.js';
 import { PostgresCatalogStore } from '../src/store/postgres/catalog-store.js';
-import { openPostgres, type PostgresDatabase } from '../src/store/postgres/database.js';
+import { openPostgres } from '../src/store/postgres/database.js';
 import { dropSchema, startThrowawayCluster } from '../test/postgres.js';
 import { emit, queryLatency, sqliteBytes } from './support.js';
 
@@ -45,11 +45,17 @@ const SEARCH_ROUNDS = 5;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { papers: { type: 'string', default: '2700000' }, backends: { type: 'string', default: 'sqlite,postgres' }, serve: { type: 'string' } },
+  options: {
+    papers: { type: 'string', default: '2700000' }, backends: { type: 'string', default: 'sqlite,postgres' },
+    // The serving child's side (servingChild).
+    serve: { type: 'string' }, 'serve-postgres': { type: 'string' }, schema: { type: 'string' },
+  },
 });
 
 if (values.serve) {
-  emit(await servingFigures(values.serve));
+  emit(await servingFigures({ dbFile: values.serve }));
+} else if (values['serve-postgres'] && values.schema) {
+  emit(await servingFigures({ url: values['serve-postgres'], schema: values.schema }));
 } else {
   if (!positionals[0]) throw new Error('usage: bench:scale -- <arxiv-daily data folder> [--papers N] [--backends sqlite,postgres]');
   const target = Number(values.papers);
@@ -62,9 +68,9 @@ if (values.serve) {
       const dbFile = join(dir, 'paperfeed.db');
       const app = createApp({ dbFile, port: 0 });
       figures.sqlite_rows_per_s = await timedImport(app.store, grownCatalog(pool, target));
-      app.close();
+      await app.close();
       figures.sqlite_db_mb = Math.round(sqliteBytes(dir) / 1e6);
-      const serving = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--serve', dbFile], { encoding: 'utf8', maxBuffer: 1 << 20 }).trim().split('\n').at(-1)!);
+      const serving = servingChild(['--serve', dbFile]);
       figures.sqlite_search_p50_ms = serving.p50_ms;
       figures.sqlite_search_p99_ms = serving.p99_ms;
       figures.serving_peak_rss_mb = serving.peak_rss_mb;
@@ -150,22 +156,15 @@ async function postgresFigures(pool: readonly SourceRecord[], target: number): P
   const db = openPostgres(url, { schema });
   try {
     const rowsPerSecond = await timedImport(new PostgresCatalogStore(db), grownCatalog(pool, target));
-    const search = postgresKeywordSearch(db);
-    const latency = search ? await queryLatency(search, SEARCH_ROUNDS, 1) : { p50_ms: null, p99_ms: null };
-    return { postgres_rows_per_s: rowsPerSecond, postgres_db_mb: Math.round((await schemaBytes(url, schema)) / 1e6), postgres_search_p50_ms: latency.p50_ms, postgres_search_p99_ms: latency.p99_ms };
+    const serving = servingChild(['--serve-postgres', url, '--schema', schema]);
+    return {
+      postgres_rows_per_s: rowsPerSecond, postgres_db_mb: Math.round((await schemaBytes(url, schema)) / 1e6),
+      postgres_search_p50_ms: serving.p50_ms, postgres_search_p99_ms: serving.p99_ms, postgres_serving_peak_rss_mb: serving.peak_rss_mb,
+    };
   } finally {
     await db.close();
     await dropSchema(url, schema);
   }
-}
-
-/**
- * Keyword search on PostgreSQL through the app's search service. Not wired on this branch yet
- * (search on PostgreSQL is being added beside it): return the service's keyword search here
- * once it is, and the bench measures it.
- */
-function postgresKeywordSearch(_db: PostgresDatabase): ((query: string) => Promise<unknown>) | undefined {
-  return undefined;
 }
 
 /** Bytes of every table and index in a schema. */
@@ -183,15 +182,23 @@ async function schemaBytes(url: string, schema: string): Promise<number> {
   }
 }
 
-/** The serving process's side: opens the catalog, builds its keyword index, times the queries. */
-async function servingFigures(dbFile: string) {
-  const app = createApp({ dbFile, port: 0 });
+/** Runs {@link servingFigures} in a child process, so its peak RSS is a serving process's alone. */
+function servingChild(args: string[]): { p50_ms: number; p99_ms: number; peak_rss_mb: number } {
+  const output = execFileSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  return JSON.parse(output.trim().split('\n').at(-1)!);
+}
+
+/** The serving process's side: opens the catalog (a SQLite file, or a PostgreSQL schema), builds its keyword index, times the queries. */
+async function servingFigures(where: { dbFile: string } | { url: string; schema: string }) {
+  const app = 'url' in where
+    ? createApp({ dbFile: '', databaseUrl: where.url, port: 0 }, undefined, { schema: where.schema })
+    : createApp({ dbFile: where.dbFile, port: 0 });
   try {
     await app.search.warm();
     await app.search.search({ text: 'warm up', mode: 'keyword' });
     const latency = await queryLatency((text) => app.search.search({ text, mode: 'keyword', limit: 10 }), SEARCH_ROUNDS, 1);
     return { ...latency, peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) };
   } finally {
-    app.close();
+    await app.close();
   }
 }
