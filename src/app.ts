@@ -21,6 +21,8 @@ import { SqliteWebStore } from './store/sqlite/web-store.js';
 import { SqliteCommunityStore } from './store/sqlite/community-store.js';
 import { AccountService } from './community/accounts.js';
 import { CommunityService } from './community/service.js';
+import type { JobQueue } from './jobs/queue.js';
+import { SqliteJobQueue } from './store/sqlite/job-queue.js';
 
 /** The catalog alone: what import, harvest and stats need, on SQLite or PostgreSQL. */
 export interface Catalog {
@@ -46,6 +48,8 @@ export interface App extends Catalog {
   /** Upvotes, follows, collections and "For you" (src/community). */
   community: CommunityService;
   mail: MailConfig;
+  /** The durable job queue every node of this database shares (src/jobs). */
+  jobs: JobQueue;
   close(): void;
 }
 
@@ -100,6 +104,7 @@ export function createApp(config: AppConfig, now: () => Date = () => new Date())
     accounts,
     community,
     mail,
+    jobs: new SqliteJobQueue(db),
     close: () => {
       void mailer.close();
       fulltext.close();
