@@ -23,6 +23,9 @@ import { AccountService } from './community/accounts.js';
 import { CommunityService } from './community/service.js';
 import type { JobQueue } from './jobs/queue.js';
 import { SqliteJobQueue } from './store/sqlite/job-queue.js';
+import { SqliteRateLimiter } from './store/sqlite/rate-limiter.js';
+import type { RateLimiter } from './web/ports.js';
+import type { RateLimits } from './web/rate-limit.js';
 
 /** The catalog alone: what import, harvest and stats need, on SQLite or PostgreSQL. */
 export interface Catalog {
@@ -50,6 +53,8 @@ export interface App extends Catalog {
   mail: MailConfig;
   /** The durable job queue every node of this database shares (src/jobs). */
   jobs: JobQueue;
+  /** A rate limiter every process on this database counts against; `scope` names what it limits. */
+  rateLimiter(scope: string, limits: RateLimits): RateLimiter;
   close(): void;
 }
 
@@ -105,6 +110,7 @@ export function createApp(config: AppConfig, now: () => Date = () => new Date())
     community,
     mail,
     jobs: new SqliteJobQueue(db),
+    rateLimiter: (scope, limits) => new SqliteRateLimiter(db, scope, limits),
     close: () => {
       void mailer.close();
       fulltext.close();

@@ -1,4 +1,5 @@
 import type { Migration } from '../sqlite/migrations.js';
+import { RATE_LIMIT_1 } from './rate-limit-sql.js';
 
 /**
  * The PostgreSQL schema, as named migrations; the `migrations` table records which ran. Names
@@ -69,4 +70,5 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'trending-1',
     sql: `CREATE INDEX signals_by_time ON signals (kind, observed_at);`,
   },
+  { name: 'rate-limit-1', sql: RATE_LIMIT_1 },
 ];
