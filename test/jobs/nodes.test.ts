@@ -121,5 +121,44 @@ for (const backend of BACKENDS) {
         await db.cleanup();
       }
     });
+
+    test('two web nodes and a worker killed mid-run, then restarted: each subscriber gets exactly one digest', async () => {
+      const db = await backend.setup();
+      const app = createApp(db.config);
+      await seedSite(app);
+      app.close();
+      let worker: Node | undefined;
+      // The fourth message: kill the worker while it waits for our answer to its DATA, so that
+      // subscriber's claim is left held by a dead node.
+      const sink = await startSmtpSink({
+        reply: ({ index }) => {
+          if (index !== 3) return undefined;
+          worker!.process.kill('SIGKILL');
+          return 'hang';
+        },
+      });
+      const env = {
+        ...db.env, PAPERFEED_SMTP_URL: sink.url, PAPERFEED_BASE_URL: 'http://paperfeed.test', PAPERFEED_MAIL_CONCURRENCY: '1',
+        // Short periods, so the test sees the next tick and the dead node's claim running out.
+        PAPERFEED_DIGEST_EVERY: '10s', PAPERFEED_DIGEST_LEASE: '10',
+      };
+      const webs = [new Node('web', db.args, env), new Node('web', db.args, env)];
+      worker = new Node('worker', db.args, env);
+      const nodes = [...webs, worker];
+      try {
+        assert.equal(await worker.exited, 'SIGKILL');
+        assert.equal(sink.received.length, 3);
+        const restarted = new Node('worker', db.args, env);
+        nodes.push(restarted);
+        const logs = () => nodes.map((node) => node.log).join('\n---\n');
+        await eventually(() => sink.received.length >= SUBSCRIBERS, 90_000, logs);
+        await new Promise((resolve) => setTimeout(resolve, 12_000));
+        assert.deepEqual(recipients(sink), everyone, 'each subscriber exactly once');
+      } finally {
+        await Promise.all(nodes.map((node) => node.stop()));
+        await sink.close();
+        await db.cleanup();
+      }
+    });
   });
 }
