@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { resolveJobSettings, startJobs, type JobReport } from '../../src/jobs/jobs.js';
-import { replayServer } from '../ingest/network.js';
+import { queryKey, replayServer } from '../ingest/network.js';
 import { fixture, tempApp } from '../support.js';
 
 test('job settings: digests every minute by default, the other jobs only once their source is configured', () => {
@@ -40,6 +40,33 @@ test('the hf-daily job imports yesterday\'s and today\'s daily papers with their
     const { paper } = (JSON.parse(response.toString('utf8')) as { paper: { id: string; upvotes: number } }[])[0]!;
     const upvotes = (await app.webStore.signalsOf(paper.id)).filter((signal) => signal.kind === 'upvotes');
     assert.deepEqual(upvotes.map((signal) => [signal.observedAt.slice(0, 10), signal.value]), [[yesterday, paper.upvotes], [today, paper.upvotes]], 'one upvote count a day: trending follows them');
+  } finally {
+    await stop();
+    await server.close();
+    app.cleanup();
+  }
+});
+
+test('the harvest job harvests OAI-PMH page by page and stores where the next run starts', async () => {
+  const app = tempApp();
+  const page = (name: string) => ({ status: 200, body: readFileSync(fixture('oai-pmh', 'harvest', name)) });
+  const server = await replayServer((url) => {
+    const token = url.searchParams.get('resumptionToken');
+    if (token === null) return page('listrecords-1.xml');
+    return { '7251840|3': page('listrecords-2.xml'), '7251840|7': page('listrecords-3.xml') }[token] ?? { status: 404, body: 'no' };
+  });
+  const reports: JobReport[] = [];
+  const stop = await startJobs(app, app.jobs, { harvest: { everySeconds: 3600, baseUrl: `${server.baseUrl}/oai2`, set: 'math' } }, { work: true, tickMs: 100, onReport: (report) => reports.push(report) });
+  try {
+    const started = Date.now();
+    while (reports.length === 0 && Date.now() - started < 60_000) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.deepEqual(server.requests.map((path) => queryKey(new URL(path, server.baseUrl).searchParams)), [
+      'metadataPrefix=arXivRaw&set=math&verb=ListRecords', 'resumptionToken=7251840|3&verb=ListRecords', 'resumptionToken=7251840|7&verb=ListRecords',
+    ]);
+    assert.deepEqual(reports, [{ job: 'harvest', summary: { read: 7, added: 7, updated: 0, unchanged: 0, skipped: 0 } }]);
+    assert.equal(await app.store.countPapers(), 7);
+    const checkpoint = JSON.parse((await app.store.getState(`oai-pmh:${server.baseUrl}/oai2:arXivRaw:math`))!) as { from?: string; resumptionToken?: string };
+    assert.ok(checkpoint.from && !checkpoint.resumptionToken, `the next run starts from a day: ${JSON.stringify(checkpoint)}`);
   } finally {
     await stop();
     await server.close();
