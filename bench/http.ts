@@ -16,7 +16,6 @@ import { serve } from '@hono/node-server';
 import { createApp } from '../src/app.js';
 import { importSource } from '../src/catalog/import.js';
 import { openFileSource } from '../src/ingest/formats.js';
-import { MemoryRateLimiter } from '../src/web/rate-limit.js';
 import { createWebApp } from '../src/web/server.js';
 
 const CONNECTIONS = 32;
@@ -30,7 +29,7 @@ else await runBench(process.argv[2]);
 
 async function runServer(dbFile: string): Promise<void> {
   const app = createApp({ dbFile, port: 0 });
-  const web = createWebApp(app, { rateLimiter: new MemoryRateLimiter({ perMinute: 1e12, burst: 1e12 }) });
+  const web = createWebApp(app, { rateLimiter: app.rateLimiter('bench', { perMinute: 1e12, burst: 1e12 }) });
   const server = serve({ fetch: web.fetch, port: 0, hostname: '127.0.0.1' });
   server.once('listening', () => process.send!({ port: (server.address() as { port: number }).port }));
   process.once('disconnect', () => server.close(() => app.close()));

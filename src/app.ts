@@ -29,6 +29,13 @@ import { SqliteWebStore } from './store/sqlite/web-store.js';
 import { SqliteCommunityStore } from './store/sqlite/community-store.js';
 import { AccountService } from './community/accounts.js';
 import { CommunityService } from './community/service.js';
+import type { JobQueue } from './jobs/queue.js';
+import { SqliteJobQueue } from './store/sqlite/job-queue.js';
+import { PgBossJobQueue } from './store/postgres/job-queue.js';
+import { PostgresRateLimiter } from './store/postgres/rate-limiter.js';
+import { SqliteRateLimiter } from './store/sqlite/rate-limiter.js';
+import type { RateLimiter } from './web/ports.js';
+import type { RateLimits } from './web/rate-limit.js';
 
 /** The catalog alone: what import, harvest and stats need, on SQLite or PostgreSQL. */
 export interface Catalog {
@@ -55,6 +62,10 @@ export interface App extends Catalog {
   /** Upvotes, follows, collections and "For you" (src/community). */
   community: CommunityService;
   mail: MailConfig;
+  /** The durable job queue every node of this database shares (src/jobs). */
+  jobs: JobQueue;
+  /** A rate limiter every process on this database counts against; `scope` names what it limits. */
+  rateLimiter(scope: string, limits: RateLimits): RateLimiter;
   close(): Promise<void>;
 }
 
@@ -66,6 +77,8 @@ interface Stores {
   webStore: WebStore;
   digestStore: DigestStore & DigestCatalog & SubscriptionLookup;
   communityStore: CommunityStore;
+  jobs: JobQueue;
+  rateLimiter(scope: string, limits: RateLimits): RateLimiter;
   close(): Promise<void>;
 }
 
@@ -116,6 +129,8 @@ export function createApp(config: AppConfig, now: () => Date = () => new Date(),
     accounts,
     community,
     mail,
+    jobs: stores.jobs,
+    rateLimiter: stores.rateLimiter,
     close: async () => {
       void mailer.close();
       await stores.close();
@@ -133,6 +148,8 @@ function sqliteStores(dbFile: string): Stores {
     webStore: new SqliteWebStore(db),
     digestStore: new SqliteDigestStore(db),
     communityStore: new SqliteCommunityStore(db),
+    jobs: new SqliteJobQueue(db),
+    rateLimiter: (scope, limits) => new SqliteRateLimiter(db, scope, limits),
     close: async () => {
       fulltext.close();
       db.close();
@@ -142,6 +159,7 @@ function sqliteStores(dbFile: string): Stores {
 
 function postgresStores(url: string, options: PostgresOptions): Stores {
   const db = openPostgres(url, options);
+  const jobs = new PgBossJobQueue(url, { schema: options.schema ? `${options.schema}_jobs` : 'pgboss' });
   return {
     store: new PostgresCatalogStore(db),
     trendingStore: new PostgresTrendingStore(db),
@@ -149,6 +167,12 @@ function postgresStores(url: string, options: PostgresOptions): Stores {
     webStore: new PostgresWebStore(db),
     digestStore: new PostgresDigestStore(db),
     communityStore: new PostgresCommunityStore(db),
-    close: () => db.close(),
+    // pg-boss keeps its tables in a schema of its own, beside paperfeed's.
+    jobs,
+    rateLimiter: (scope, limits) => new PostgresRateLimiter(db, scope, limits),
+    close: async () => {
+      await jobs.stop();
+      await db.close();
+    },
   };
 }

@@ -1,10 +1,7 @@
 import { createApp } from '../app.js';
 import { resolveConfig } from '../config.js';
-import { LSA_FAMILY, TRAINING_SAMPLE, embedMissing, loadLsaEmbedder, trainCatalogModel } from '../search/embeddings.js';
+import { embedMissing, embedderForCatalog } from '../search/embeddings.js';
 import { intOption, stringOption, type Command } from './command.js';
-
-/** Retrain when the catalog has grown to this multiple of the papers the model was trained on. */
-const RETRAIN_GROWTH = 2;
 
 export const embedCommand: Command = {
   name: 'embed',
@@ -25,14 +22,9 @@ with that model too, and semantic search uses it.
     const app = createApp(resolveConfig({ db: stringOption(parsed, 'db') }));
     try {
       const batchSize = intOption(parsed, 'batch', 500, [1, 100_000]);
-      const stored = await app.searchStore.latestModel(LSA_FAMILY);
-      const grown = stored ? (await app.store.countPapers()) >= RETRAIN_GROWTH * Math.max(stored.papers, 1) && stored.papers < TRAINING_SAMPLE : false;
-      let embedder = await loadLsaEmbedder(app.searchStore);
-      if (!embedder || parsed.values.retrain === true || grown) {
-        const started = Date.now();
-        embedder = await trainCatalogModel(app.searchStore, new Date());
-        io.err(`trained ${embedder.id} (${embedder.model.terms.length} terms) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      }
+      const started = Date.now();
+      const { embedder, trained } = await embedderForCatalog(app.searchStore, await app.store.countPapers(), new Date(), { retrain: parsed.values.retrain === true });
+      if (trained) io.err(`trained ${embedder.id} (${embedder.model.terms.length} terms) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       const embedders = [embedder, ...(app.embeddingModel ? [await app.embeddingModel()] : [])];
       for (const current of embedders) {
         let lastLog = 0;

@@ -25,6 +25,11 @@ export interface DigestSettings {
   rate: number;
   /** Digests in flight at once. */
   concurrency: number;
+  /**
+   * How long a claim holds before another run may take it over (its sender is presumed dead);
+   * default {@link CLAIM_LEASE_MS}. Longer than any one send may take, or a slow send goes twice.
+   */
+  claimLeaseSeconds?: number;
 }
 
 /** Something that happened in the background that the edge may want to log. */
@@ -59,7 +64,7 @@ export interface RunSummary {
 
 type Outcome = Exclude<keyof RunSummary, 'due' | 'dryRun'>;
 
-/** How long a claim holds before another run may take it over (its sender is presumed dead). */
+/** How long a claim holds by default before another run may take it over. */
 export const CLAIM_LEASE_MS = 10 * 60_000;
 /** Minutes to wait before each retry of a transient failure; the period fails after the last. */
 const RETRY_MINUTES = [2, 10, 30, 120, 360];
@@ -219,7 +224,7 @@ export class DigestService {
       const state = await store.sendState(subscriber.id, period);
       if (state && state !== 'retry') return 'skipped';
     } else {
-      attempt = await store.claim(subscriber.id, period, at, new Date(now.getTime() + CLAIM_LEASE_MS).toISOString());
+      attempt = await store.claim(subscriber.id, period, at, new Date(now.getTime() + (this.deps.settings.claimLeaseSeconds ?? CLAIM_LEASE_MS / 1000) * 1000).toISOString());
       if (attempt === undefined) return 'skipped';
     }
     const pool = await poolFor(subscriber.prefs.frequency);

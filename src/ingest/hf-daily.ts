@@ -55,26 +55,36 @@ export function hfDailySource(paths: readonly string[]): Source {
 async function* readResponseFile(path: string): AsyncGenerator<SourceItem> {
   // JSON.parse rejects a byte-order mark, which some editors and tools write when saving a response.
   const text = (await readBytes(path)).toString('utf8').replace(/^\uFEFF/, '');
+  yield* hfDailyResponse(text, path, FILE_DATE.exec(basename(path))?.[1]);
+}
+
+/**
+ * One `/api/daily_papers` response as records, as {@link hfDailySource} reads a saved one: `ref`
+ * names it in errors, `day` (YYYY-MM-DD) is the day it lists when the response does not say.
+ *
+ * @example for await (const item of hfDailyResponse(body, url, '2025-01-10')) console.log(item)
+ */
+export async function* hfDailyResponse(text: string, ref: string, day: string | undefined): AsyncGenerator<SourceItem> {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    yield { error: describeJsonError(path, text, error as SyntaxError) };
+    yield { error: describeJsonError(ref, text, error as SyntaxError) };
     return;
   }
   const response = DailyResponse.safeParse(json);
   if (!response.success) {
-    yield { error: { ref: path, reason: 'expected a JSON array of papers or an object with a "data" array' } };
+    yield { error: { ref, reason: 'expected a JSON array of papers or an object with a "data" array' } };
     return;
   }
   const items = Array.isArray(response.data) ? response.data : response.data.data;
-  const day = FILE_DATE.exec(basename(path))?.[1] ?? (Array.isArray(response.data) ? undefined : response.data.date);
-  const observedAt = day === undefined ? undefined : startOfDay(day);
+  const listed = day ?? (Array.isArray(response.data) ? undefined : response.data.date);
+  const observedAt = listed === undefined ? undefined : startOfDay(listed);
   if (!observedAt) {
-    yield { error: { ref: path, reason: 'no date: name the file YYYY-MM-DD.json after the day it lists' } };
+    yield { error: { ref, reason: 'no date: name the file YYYY-MM-DD.json after the day it lists' } };
     return;
   }
-  for (const [index, raw] of items.entries()) yield toRecord(raw, `${path}#${index}`, observedAt);
+  for (const [index, raw] of items.entries()) yield toRecord(raw, `${ref}#${index}`, observedAt);
 }
 
 function toRecord(raw: unknown, ref: string, observedAt: string): SourceItem {

@@ -18,6 +18,8 @@ export interface MailConfig {
   rate: number;
   /** Messages in flight at once (SMTP connections). */
   concurrency: number;
+  /** How long a digest send's claim holds before another node may take it over (default 10 minutes). */
+  claimLeaseSeconds?: number;
 }
 
 /** No CR, LF or other control characters: these values go into headers. */
@@ -30,6 +32,7 @@ const Env = z.object({
   PAPERFEED_OUTBOX: z.string().min(1).optional(),
   PAPERFEED_MAIL_RATE: z.coerce.number().min(0).max(100_000).default(0),
   PAPERFEED_MAIL_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  PAPERFEED_DIGEST_LEASE: z.coerce.number().int().min(10).max(86_400).optional(),
 });
 
 /**
@@ -50,6 +53,7 @@ export function resolveMailConfig(env: NodeJS.ProcessEnv, dbFile: string, port: 
     outboxDir: resolve(settings.PAPERFEED_OUTBOX ?? join(dirname(dbFile), 'outbox')),
     rate: settings.PAPERFEED_MAIL_RATE,
     concurrency: settings.PAPERFEED_MAIL_CONCURRENCY,
+    ...(settings.PAPERFEED_DIGEST_LEASE !== undefined && { claimLeaseSeconds: settings.PAPERFEED_DIGEST_LEASE }),
   };
 }
 

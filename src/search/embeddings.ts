@@ -28,6 +28,23 @@ export async function trainCatalogModel(store: EmbeddingStore, now: Date, option
   return lsaEmbedder(id, model);
 }
 
+/** Retrain when the catalog has grown to this multiple of the papers the model was trained on. */
+const RETRAIN_GROWTH = 2;
+
+/**
+ * The embedder to bring the catalog up to date with: the stored model, or a new one trained now
+ * when there is none, when `retrain` asks, or when the catalog has doubled since the model was
+ * trained on less than a full sample.
+ */
+export async function embedderForCatalog(
+  store: EmbeddingStore, papers: number, now: Date, options: { retrain?: boolean } = {},
+): Promise<{ embedder: Embedder & { model: LsaModel }; trained: boolean }> {
+  const stored = await store.latestModel(LSA_FAMILY);
+  const grown = stored ? papers >= RETRAIN_GROWTH * Math.max(stored.papers, 1) && stored.papers < TRAINING_SAMPLE : false;
+  const current = stored && !grown && options.retrain !== true ? lsaEmbedder(stored.id, deserializeLsa(stored.data)) : undefined;
+  return current ? { embedder: current, trained: false } : { embedder: await trainCatalogModel(store, now), trained: true };
+}
+
 export interface EmbedProgress {
   done: number;
   total: number;

@@ -25,7 +25,7 @@ import { Csrf, formLimit, page } from './digest-routes.js';
 import { toRss } from './feeds.js';
 import { parseWith, type WebEnv } from './http.js';
 import type { RateLimiter } from './ports.js';
-import { MemoryRateLimiter, rateLimit } from './rate-limit.js';
+import { rateLimit } from './rate-limit.js';
 import type { WebExtension, WebKit } from './server.js';
 import { PaperCard, authorHref, paperHref } from './views/components.js';
 import { PaperActions } from './views/paper-actions.js';
@@ -48,7 +48,7 @@ const Checkbox = z.preprocess((value) => value === 'on' || value === 'true' || v
 /** The community pages as a web extension. */
 export function communityRoutes(app: App, options: CommunityRouteOptions = {}): WebExtension {
   const now = options.now ?? (() => new Date());
-  const perClient = options.perClient ?? new MemoryRateLimiter({ perMinute: 10 / 60, burst: 5 });
+  const perClient = options.perClient ?? app.rateLimiter('signin-client', { perMinute: 10 / 60, burst: 5 });
 
   return (web: Hono<WebEnv>, kit: WebKit) => {
     const accountOf = (c: Context<WebEnv>) => app.accounts.accountOf(getCookie(c, SESSION_COOKIE), now());

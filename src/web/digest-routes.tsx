@@ -24,7 +24,6 @@ import { PaperfeedError } from '../errors.js';
 import { listOutbox, readOutbox } from '../mail/outbox.js';
 import { clientAddress, parseWith, type WebEnv } from './http.js';
 import type { RateLimiter } from './ports.js';
-import { MemoryRateLimiter } from './rate-limit.js';
 import { CSRF_FIELD } from './security.js';
 import type { WebExtension, WebKit } from './server.js';
 
@@ -66,8 +65,8 @@ export function digestSignedRoutes(app: App, options: DigestRouteOptions = {}): 
 /** The digest pages, as a web extension (registered after the CSRF check). */
 export function digestRoutes(app: App, options: DigestRouteOptions = {}): WebExtension {
   const now = options.now ?? (() => new Date());
-  const perClient = options.perClient ?? new MemoryRateLimiter({ perMinute: 10 / 60, burst: 5 });
-  const perAddress = options.perAddress ?? new MemoryRateLimiter({ perMinute: 3 / 60, burst: 3 });
+  const perClient = options.perClient ?? app.rateLimiter('subscribe-client', { perMinute: 10 / 60, burst: 5 });
+  const perAddress = options.perAddress ?? app.rateLimiter('subscribe-address', { perMinute: 3 / 60, burst: 3 });
   return (web: Hono<WebEnv>, kit: WebKit) => {
     web.post('/subscribe', formLimit, async (c) => {
       await limit(perClient, clientAddress(c), now());

@@ -3,33 +3,21 @@ import { PaperfeedError } from '../errors.js';
 import { clientAddress, type WebEnv } from './http.js';
 import type { RateDecision, RateLimiter } from './ports.js';
 
+/** A token bucket's size and refill: `burst` requests at once, refilled at `perMinute`. */
+export interface RateLimits {
+  perMinute: number;
+  burst: number;
+}
+
 /**
- * A token bucket per key, in this process's memory: `burst` requests at once, refilled at
- * `perMinute`. Idle buckets are forgotten so memory stays bounded.
- *
- * @example new MemoryRateLimiter({ perMinute: 600, burst: 60 })
+ * The answer for a bucket left with `tokens` after a hit that was `allowed` or not; the
+ * database limiters (src/store/<dialect>/rate-limiter.ts) refill and spend, this words it.
  */
-export class MemoryRateLimiter implements RateLimiter {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
-
-  constructor(private readonly limits: { perMinute: number; burst: number }) {}
-
-  async hit(key: string, now: Date): Promise<RateDecision> {
-    const { perMinute, burst } = this.limits;
-    const perMs = perMinute / 60_000;
-    const at = now.getTime();
-    const bucket = this.buckets.get(key) ?? { tokens: burst, at };
-    bucket.tokens = Math.min(burst, bucket.tokens + (at - bucket.at) * perMs);
-    bucket.at = at;
-    this.buckets.delete(key);
-    this.buckets.set(key, bucket);
-    if (this.buckets.size > 100_000) this.buckets.delete(this.buckets.keys().next().value!);
-    if (bucket.tokens < 1) {
-      return { allowed: false, retryAfterSeconds: Math.ceil((1 - bucket.tokens) / perMs / 1000), remaining: 0, limit: burst };
-    }
-    bucket.tokens -= 1;
-    return { allowed: true, retryAfterSeconds: 0, remaining: Math.floor(bucket.tokens), limit: burst };
+export function decide(tokens: number, allowed: boolean, { perMinute, burst }: RateLimits): RateDecision {
+  if (!allowed) {
+    return { allowed: false, retryAfterSeconds: Math.ceil((1 - tokens) / (perMinute / 60_000) / 1000), remaining: 0, limit: burst };
   }
+  return { allowed: true, retryAfterSeconds: 0, remaining: Math.floor(tokens), limit: burst };
 }
 
 /** Answers 429 with Retry-After once a client address has used up its requests. */

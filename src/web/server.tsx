@@ -13,7 +13,7 @@ import { registerFeeds } from './feeds.js';
 import { wantsJson, type WebEnv } from './http.js';
 import { registerPages } from './pages.js';
 import type { RateLimiter } from './ports.js';
-import { MemoryRateLimiter, rateLimit } from './rate-limit.js';
+import { rateLimit } from './rate-limit.js';
 import { renderPage, sendPage } from './render.js';
 import { csrfProtection, loadCsrfSecret, securityHeaders } from './security.js';
 import { Site } from './site.js';
@@ -35,7 +35,7 @@ export type WebExtension = (web: Hono<WebEnv>, kit: WebKit) => void;
 export interface WebOptions {
   /** The clock; tests pass a fixed one. */
   now?: () => Date;
-  /** Per client address; the default allows bursts of 120 and 600 requests a minute. */
+  /** Per client address; the default allows bursts of 120 and 600 requests a minute, for the API and the feeds each. */
   rateLimiter?: RateLimiter;
   /** Other subsystems' routes (e.g. the digest pages), registered after the CSRF check. */
   extensions?: WebExtension[];
@@ -74,8 +74,8 @@ export function createWebApp(app: App, options: WebOptions = {}): Hono<WebEnv> {
   const web = new Hono<WebEnv>();
 
   web.use('*', securityHeaders());
-  web.use('/api/*', ...machineReadable(site, options.rateLimiter, now));
-  web.use('/feeds/*', ...machineReadable(site, options.rateLimiter, now));
+  web.use('/api/*', ...machineReadable(site, options.rateLimiter ?? app.rateLimiter('api', API_LIMITS), now));
+  web.use('/feeds/*', ...machineReadable(site, options.rateLimiter ?? app.rateLimiter('feeds', API_LIMITS), now));
   for (const extend of options.signedExtensions ?? []) extend(web, { renderPage, sendPage });
   web.use('*', csrfProtection(() => (secret ??= loadCsrfSecret(app.store))));
 
@@ -100,11 +100,14 @@ export function createWebApp(app: App, options: WebOptions = {}): Hono<WebEnv> {
   return web;
 }
 
+/** What one client address may ask of the API, and of the feeds. */
+const API_LIMITS = { perMinute: 600, burst: 120 };
+
 /** CORS, rate limiting and HTTP caching for the API and the feeds. */
-function machineReadable(site: Site, limiter: RateLimiter | undefined, now: () => Date): MiddlewareHandler<WebEnv>[] {
+function machineReadable(site: Site, limiter: RateLimiter, now: () => Date): MiddlewareHandler<WebEnv>[] {
   return [
     cors({ origin: '*', allowMethods: ['GET', 'HEAD', 'OPTIONS'], exposeHeaders: ['ETag', 'Last-Modified', 'Link', 'Retry-After', 'X-Total-Count', 'RateLimit-Limit', 'RateLimit-Remaining'] }),
-    rateLimit(limiter ?? new MemoryRateLimiter({ perMinute: 600, burst: 120 }), now),
+    rateLimit(limiter, now),
     responseCache(site, now),
   ];
 }

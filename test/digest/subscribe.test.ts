@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { MemoryRateLimiter } from '../../src/web/rate-limit.js';
+import type { App } from '../../src/app.js';
 import { startSmtpSink, type SmtpSink } from '../mail/smtp-sink.js';
 import { browser, clock, digestSite, linkIn } from './support.js';
 
 let sink: SmtpSink;
 let site: Awaited<ReturnType<typeof digestSite>>;
 const time = clock('2026-11-28T05:00:00Z');
-const generous = () => new MemoryRateLimiter({ perMinute: 1000, burst: 1000 });
+const generous = (app: App, scope: string) => app.rateLimiter(scope, { perMinute: 1000, burst: 1000 });
 
 before(async () => {
   sink = await startSmtpSink();
-  site = await digestSite({ smtpUrl: sink.url, now: time.now, routes: { perClient: generous(), perAddress: generous() } });
+  site = await digestSite({ smtpUrl: sink.url, now: time.now, routes: (app) => ({ perClient: generous(app, 'test-client'), perAddress: generous(app, 'test-address') }) });
 });
 
 after(async () => {

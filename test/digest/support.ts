@@ -8,7 +8,6 @@ import type { SourceRecord } from '../../src/catalog/paper.js';
 import type { MailConfig } from '../../src/mail/config.js';
 import { digestWebOptions, type DigestRouteOptions } from '../../src/web/digest-routes.js';
 import { communityRoutes, type CommunityRouteOptions } from '../../src/web/community-routes.js';
-import { MemoryRateLimiter } from '../../src/web/rate-limit.js';
 import { createWebApp } from '../../src/web/server.js';
 import { after, before } from 'node:test';
 import { tempDir } from '../support.js';
@@ -62,7 +61,7 @@ export function clock(start: string) {
 }
 
 /** The real app on a temp SQLite file, mail to `smtpUrl` (else the outbox), served on 127.0.0.1. */
-export async function digestSite(options: { smtpUrl?: string; now: () => Date; routes?: DigestRouteOptions; community?: CommunityRouteOptions; rate?: number }) {
+export async function digestSite(options: { smtpUrl?: string; now: () => Date; routes?: DigestRouteOptions | ((app: App) => DigestRouteOptions); community?: CommunityRouteOptions; rate?: number }) {
   const { dir, cleanup } = tempDir();
   const dbFile = join(dir, 'paperfeed.db');
   const mail: MailConfig = {
@@ -75,10 +74,11 @@ export async function digestSite(options: { smtpUrl?: string; now: () => Date; r
   };
   const app = createApp({ dbFile, port: 0, mail }, options.now);
   // The site as `paperfeed serve` composes it: digest and community pages.
-  const digest = digestWebOptions(app, { now: options.now, ...options.routes });
+  const routes = typeof options.routes === 'function' ? options.routes(app) : options.routes;
+  const digest = digestWebOptions(app, { now: options.now, ...routes });
   const web = createWebApp(app, { now: options.now, ...digest, extensions: [...digest.extensions, communityRoutes(app, {
     // Every test client shares one address; tests of the sign-in limit pass their own limiter.
-    now: options.now, perClient: new MemoryRateLimiter({ perMinute: 600, burst: 100 }), ...options.community,
+    now: options.now, perClient: app.rateLimiter('test-signin', { perMinute: 600, burst: 100 }), ...options.community,
   })] });
   const server = serve({ fetch: web.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', resolve));

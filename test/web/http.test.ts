@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { parseFeed } from '@rowanmanning/feed-parser';
 import type { Hono } from 'hono';
-import { MemoryRateLimiter } from '../../src/web/rate-limit.js';
 import { createWebApp } from '../../src/web/server.js';
 import type { WebEnv } from '../../src/web/http.js';
 import { fixture } from '../support.js';
@@ -310,7 +309,7 @@ describe('API v1', () => {
   });
 
   test('rate limiting answers 429 with Retry-After and a JSON error', async () => {
-    const limited = createWebApp(fx.app, { now: () => NOW, rateLimiter: new MemoryRateLimiter({ perMinute: 6, burst: 2 }) });
+    const limited = createWebApp(fx.app, { now: () => NOW, rateLimiter: fx.app.rateLimiter('test-429', { perMinute: 6, burst: 2 }) });
     assert.equal((await limited.request('/api/v1/categories')).status, 200);
     assert.equal((await limited.request('/feeds/trending.rss')).status, 200);
     const refused = await limited.request('/api/v1/categories');

@@ -2,6 +2,7 @@ import type { Migration } from '../sqlite/migrations.js';
 import { SEARCH_1 } from './search-sql.js';
 import { COMMUNITY_1 } from './community-sql.js';
 import { DIGEST_1 } from './digest-sql.js';
+import { RATE_LIMIT_1 } from './rate-limit-sql.js';
 
 /**
  * The PostgreSQL schema, as named migrations; the `migrations` table records which ran. Names
@@ -100,4 +101,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: 'search-1', sql: SEARCH_1 },
   { name: 'digest-1', sql: DIGEST_1 },
   { name: 'community-1', sql: COMMUNITY_1 },
+  { name: 'rate-limit-1', sql: RATE_LIMIT_1 },
 ];

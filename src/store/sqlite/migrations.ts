@@ -1,5 +1,7 @@
 import { COMMUNITY_1 } from './community-sql.js';
 import { DIGEST_1 } from './digest-sql.js';
+import { JOBS_1 } from './jobs-sql.js';
+import { RATE_LIMIT_1 } from './rate-limit-sql.js';
 import { SEARCH_1 } from './search-sql.js';
 
 /** One named schema change. */
@@ -75,4 +77,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: 'search-1', sql: SEARCH_1 },
   { name: 'digest-1', sql: DIGEST_1 },
   { name: 'community-1', sql: COMMUNITY_1 },
+  { name: 'jobs-1', sql: JOBS_1 },
+  { name: 'rate-limit-1', sql: RATE_LIMIT_1 },
 ];

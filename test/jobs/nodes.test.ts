@@ -1,0 +1,192 @@
+/**
+ * Several `paperfeed serve` processes on one database, as issue 7 runs them: recurring jobs are
+ * sent by every node and run once, and every subscriber gets exactly one digest through a real
+ * SMTP peer. The database is a parameter: each backend says how a node reaches it and how the
+ * test seeds it through the app.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { createApp, type App } from '../../src/app.js';
+import type { AppConfig } from '../../src/config.js';
+import { DEFAULT_PREFERENCES } from '../../src/digest/subscription.js';
+import { startSmtpSink, type SmtpSink } from '../mail/smtp-sink.js';
+import pg from 'pg';
+import { testDatabaseUrl } from '../postgres.js';
+import { tempDir } from '../support.js';
+import { featured, seed } from '../digest/support.js';
+
+const BIN = fileURLToPath(new URL('../../bin/paperfeed.js', import.meta.url));
+const SUBSCRIBERS = 8;
+
+/** A database that nodes share: the flags and environment that point a node at it. */
+interface Backend {
+  name: string;
+  setup(): Promise<{ config: AppConfig; args: string[]; env: Record<string, string>; cleanup: () => Promise<void> }>;
+}
+
+const sqlite: Backend = {
+  name: 'one SQLite file',
+  async setup() {
+    const { dir, cleanup } = tempDir();
+    const dbFile = join(dir, 'paperfeed.db');
+    return { config: { dbFile, port: 0 }, args: ['--db', dbFile], env: { PAPERFEED_OUTBOX: join(dir, 'outbox') }, cleanup: async () => cleanup() };
+  },
+};
+
+/**
+ * A fresh database on the test server (a schema per test cannot be handed to a `serve`
+ * process), dropped afterwards; the outbox folder is unused, mail goes to the sink.
+ */
+const postgres: Backend = {
+  name: 'PostgreSQL',
+  async setup() {
+    const server = await testDatabaseUrl();
+    const name = `nodes_${process.pid}_${Date.now()}`;
+    const admin = async (sql: string) => {
+      const client = new pg.Client({ connectionString: server });
+      await client.connect();
+      try { await client.query(sql); } finally { await client.end(); }
+    };
+    await admin(`CREATE DATABASE ${name}`);
+    const url = new URL(server);
+    url.pathname = `/${name}`;
+    const { dir, cleanup } = tempDir();
+    return {
+      config: { dbFile: join(dir, 'paperfeed.db'), databaseUrl: url.toString(), port: 0 },
+      args: [],
+      env: { PAPERFEED_DATABASE_URL: url.toString(), PAPERFEED_OUTBOX: join(dir, 'outbox') },
+      cleanup: async () => { await admin(`DROP DATABASE ${name} WITH (FORCE)`); cleanup(); },
+    };
+  },
+};
+
+/** The backends the multi-node tests run on. */
+const BACKENDS: Backend[] = [sqlite, postgres];
+
+/** One `paperfeed serve` process and what it printed. */
+class Node {
+  readonly process: ChildProcess;
+  log = '';
+  readonly exited: Promise<NodeJS.Signals | number | null>;
+
+  constructor(role: 'web' | 'worker' | 'all', args: string[], env: Record<string, string>) {
+    this.process = spawn(process.execPath, [BIN, 'serve', '--role', role, '--port', '0', ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    this.process.stderr!.on('data', (chunk) => { this.log += chunk; });
+    this.exited = new Promise((resolve) => this.process.on('exit', (code, signal) => resolve(signal ?? code)));
+  }
+
+  /** The digest runs this node reported (runs that sent nothing report nothing). */
+  digestRuns(): { sent: number }[] {
+    return [...this.log.matchAll(/^digest: (\{.*\})$/gm)].map((match) => JSON.parse(match[1]!) as { sent: number });
+  }
+
+  async stop(): Promise<void> {
+    if (this.process.exitCode === null && this.process.signalCode === null) this.process.kill('SIGTERM');
+    await this.exited;
+  }
+}
+
+/** Papers to send, and subscribers due now (daily at 00:00 UTC), made through the app itself. */
+async function seedSite(app: App): Promise<void> {
+  await seed(app, [featured('2611.00001', '2026-11-27', 30), featured('2611.00002', '2026-11-27', 20)]);
+  const now = new Date();
+  for (let index = 0; index < SUBSCRIBERS; index++) {
+    const email = `reader${index}@example.org`;
+    await app.digests.subscribe(email, now, 'UTC');
+    const subscriber = (await app.digests.subscriptionOf(email))!;
+    const links = await app.digests.links(subscriber, now);
+    await app.digests.confirm(links.confirm.split('/').at(-1)!, now);
+    await app.digests.updatePreferences(links.manage.split('/').at(-1)!, { ...DEFAULT_PREFERENCES, hour: 0 }, now);
+  }
+}
+
+async function eventually(check: () => boolean, timeoutMs: number, what: () => string): Promise<void> {
+  const started = Date.now();
+  while (!check()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`not reached within ${timeoutMs} ms: ${what()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function recipients(sink: SmtpSink): string[] {
+  return sink.received.map((message) => message.to[0]!).sort();
+}
+
+const everyone = Array.from({ length: SUBSCRIBERS }, (_, index) => `reader${index}@example.org`).sort();
+
+/**
+ * A seeded site on a fresh database of `backend` and an SMTP sink; `scenario` starts nodes into
+ * `nodes`, which are stopped afterwards, whatever happened.
+ */
+async function onSite(
+  backend: Backend, sinkOptions: Parameters<typeof startSmtpSink>[0],
+  scenario: (site: { args: string[]; env: Record<string, string>; sink: SmtpSink; nodes: Node[] }) => Promise<void>,
+): Promise<void> {
+  const db = await backend.setup();
+  const nodes: Node[] = [];
+  let sink: SmtpSink | undefined;
+  try {
+    const app = createApp(db.config);
+    try {
+      await seedSite(app);
+    } finally {
+      await app.close();
+    }
+    sink = await startSmtpSink(sinkOptions);
+    const env = { ...db.env, PAPERFEED_SMTP_URL: sink.url, PAPERFEED_BASE_URL: 'http://paperfeed.test', PAPERFEED_MAIL_CONCURRENCY: '1' };
+    await scenario({ args: db.args, env, sink, nodes });
+  } finally {
+    await Promise.all(nodes.map((node) => node.stop()));
+    await sink?.close();
+    await db.cleanup();
+  }
+}
+
+for (const backend of BACKENDS) {
+  describe(`several nodes on ${backend.name}`, () => {
+    test('a web node and two full nodes: the digest tick runs once, each subscriber gets one email', async () => {
+      await onSite(backend, {}, async ({ args, env, sink, nodes }) => {
+        nodes.push(new Node('web', args, env), new Node('all', args, env), new Node('all', args, env));
+        const logs = () => nodes.map((node) => node.log).join('\n---\n');
+        await eventually(() => sink.received.length >= SUBSCRIBERS, 60_000, logs);
+        // Long enough for every node to have ticked and polled several times more.
+        await new Promise((resolve) => setTimeout(resolve, 8000));
+        assert.deepEqual(recipients(sink), everyone, 'each subscriber exactly once');
+        const runs = nodes.flatMap((node) => node.digestRuns());
+        assert.equal(runs.length, 1, `one digest run sent everything:\n${logs()}`);
+        assert.equal(runs[0]!.sent, SUBSCRIBERS);
+        assert.deepEqual(nodes[0]!.digestRuns(), [], 'the web node runs no jobs');
+      });
+    });
+
+    test('two web nodes and a worker killed mid-run, then restarted: each subscriber gets exactly one digest', async () => {
+      let worker: Node | undefined;
+      // The fourth message: kill the worker while it waits for our answer to its DATA, so that
+      // subscriber's claim is left held by a dead node.
+      const reply = ({ index }: { index: number }) => {
+        if (index !== 3) return undefined;
+        worker!.process.kill('SIGKILL');
+        return 'hang' as const;
+      };
+      await onSite(backend, { reply }, async ({ args, env: siteEnv, sink, nodes }) => {
+        // Short periods, so the test sees the next tick and the dead node's claim running out.
+        const env = { ...siteEnv, PAPERFEED_DIGEST_EVERY: '10s', PAPERFEED_DIGEST_LEASE: '10' };
+        worker = new Node('worker', args, env);
+        nodes.push(new Node('web', args, env), new Node('web', args, env), worker);
+        assert.equal(await worker.exited, 'SIGKILL');
+        assert.equal(sink.received.length, 3);
+        nodes.push(new Node('worker', args, env));
+        const logs = () => nodes.map((node) => node.log).join('\n---\n');
+        await eventually(() => sink.received.length >= SUBSCRIBERS, 90_000, logs);
+        await new Promise((resolve) => setTimeout(resolve, 12_000));
+        assert.deepEqual(recipients(sink), everyone, 'each subscriber exactly once');
+      });
+    });
+  });
+}
