@@ -103,6 +103,7 @@ export function createApp(config: AppConfig, now: () => Date = () => new Date())
     close: () => {
       void mailer.close();
       fulltext.close();
+      search.close();
       db.close();
     },
   };

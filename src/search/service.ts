@@ -63,6 +63,8 @@ export interface Search extends SearchService {
   warm(): Promise<void>;
   /** Forgets the loaded model and vectors, so the next query reads the newest ones. */
   refresh(): void;
+  /** Stops the keyword index's thread. */
+  close(): void;
   /** Every paper's embedding by rowid (the semantic index), or undefined before `paperfeed embed`. */
   vectors(): Promise<VectorIndex | undefined>;
 }
@@ -135,6 +137,10 @@ export function createSearch(deps: SearchDeps): Search {
 
     refresh() {
       semantic = undefined;
+    },
+
+    close() {
+      engines.memory?.close();
     },
 
     async vectors() {

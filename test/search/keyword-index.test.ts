@@ -38,6 +38,7 @@ test('the in-memory index ranks as FTS5 does: same papers, order and totals, sco
       mem.hits.forEach((hit, i) => assert.ok(Math.abs(hit.score - fts.hits[i]!.score) < 1e-9, `score of ${hit.paper.id} for ${text}`));
     }
   }
+  memory.close();
 });
 
 test('phrases and fields are left to FTS5', () => {
@@ -61,4 +62,18 @@ test('the index follows the changes log: new, changed and deleted papers', async
   assert.equal(found.hits[0]!.rowid, await app.searchStore.rowidOf(paper!.id));
   await app.store.writeBatch({ papers: [paper!], absorbed: [], signals: [], fingerprints: [] });
   assert.equal((await memory.search(plan, 10))!.total, 0);
+  memory.close();
+});
+
+test('until the index is built, FTS5 answers at once, and the build runs off the event loop', async () => {
+  const memory = new KeywordEngine(app.searchStore);
+  const node = withoutStopWords(parseQuery('quantum field')!);
+  const fts = await keywordPage({ store: app.searchStore }, node, {}, 'relevance', undefined, 10, 0);
+  assert.equal(await memory.search(planOf(node)!, 10), undefined, 'not built yet: the caller falls back');
+  const first = await keywordPage({ store: app.searchStore, memory }, node, {}, 'relevance', undefined, 10, 0);
+  assert.deepEqual(first.hits.map((hit) => hit.paper.id), fts.hits.map((hit) => hit.paper.id));
+  await memory.build();
+  const built = await keywordPage({ store: app.searchStore, memory }, node, {}, 'relevance', undefined, 10, 0);
+  assert.equal(built.total, fts.total);
+  memory.close();
 });
