@@ -104,9 +104,10 @@ export function createSearch(deps: SearchDeps): Search {
       };
       const trending = request.sort === 'trending' ? await deps.trendingScores() : undefined;
       let total: number;
+      let estimated = false;
       let hits: { paper: Paper; score: number }[];
       if (!node || request.mode === 'keyword') {
-        ({ total, hits } = await keywordPage(engines, node, filters, request.sort, trending, request.limit, offset));
+        ({ total, estimated, hits } = await keywordPage(engines, node, filters, request.sort, trending, request.limit, offset));
       } else {
         const semanticList = await semanticRanking(node, filters, request.mode === 'semantic' ? offset + request.limit : HYBRID_DEPTH);
         let ranked = semanticList;
@@ -124,7 +125,7 @@ export function createSearch(deps: SearchDeps): Search {
       const terms = highlightTerms(node);
       const items: SearchHit[] = hits.map(({ paper, score }) => ({ paper, score: round(score), snippet: snippet(paper, terms) }));
       const next = offset + items.length;
-      return { total, items, ...(next < total && items.length > 0 && { nextCursor: encodeCursor(next) }) };
+      return { total, items, ...(estimated && { totalEstimated: true }), ...(next < total && items.length > 0 && { nextCursor: encodeCursor(next) }) };
     },
 
     async similar(id, options) {
@@ -167,6 +168,13 @@ export interface KeywordEngines {
   memory?: KeywordEngine;
 }
 
+/** A page of keyword matches; `estimated` when the total is an estimate (beyond EXACT_TOTAL). */
+export interface KeywordPage {
+  total: number;
+  estimated: boolean;
+  hits: StoredHit[];
+}
+
 /**
  * One page of keyword results. A short plain list of words that too few papers match in full
  * is followed by the papers that match some of the words (relevance order only); a long one
@@ -175,7 +183,7 @@ export interface KeywordEngines {
 export async function keywordPage(
   engines: KeywordEngines, node: QueryNode | undefined, filters: StoreFilters, sort: SearchSort,
   trending: ReadonlyMap<string, number> | undefined, limit: number, offset: number,
-): Promise<{ total: number; hits: StoredHit[] }> {
+): Promise<KeywordPage> {
   const page = (query: QueryNode | undefined, pageOffset: number, pageLimit: number) =>
     matchPage(engines, query, filters, sort, trending, pageLimit, pageOffset);
   const loose = node && looseQuery(node);
@@ -183,7 +191,7 @@ export async function keywordPage(
   const strict = await page(node, offset, limit);
   if (!loose || sort !== 'relevance' || strict.total >= offset + limit) return strict;
   const rest = await page(loose.some, Math.max(0, offset - strict.total), limit - strict.hits.length);
-  return { total: strict.total + rest.total, hits: [...strict.hits, ...rest.hits] };
+  return { total: strict.total + rest.total, estimated: strict.estimated || rest.estimated, hits: [...strict.hits, ...rest.hits] };
 }
 
 /**
@@ -194,7 +202,7 @@ export async function keywordPage(
 async function matchPage(
   engines: KeywordEngines, node: QueryNode | undefined, filters: StoreFilters, order: SearchSort,
   trending: ReadonlyMap<string, number> | undefined, limit: number, offset: number,
-): Promise<{ total: number; hits: StoredHit[] }> {
+): Promise<KeywordPage> {
   const plan = engines.memory && node && order === 'relevance' && !hasFilters(filters) ? planOf(node) : undefined;
   const top = plan && await engines.memory!.search(plan, offset + limit);
   if (top) {
@@ -202,9 +210,10 @@ async function matchPage(
     const papers = await engines.store.papersByRowids(ranked.map((hit) => hit.rowid));
     // A paper deleted since the index caught up is left out rather than shown empty.
     const hits = ranked.flatMap((hit) => papers.has(hit.rowid) ? [{ ...hit, paper: papers.get(hit.rowid)! }] : []);
-    return { total: top.total, hits };
+    return { total: top.total, estimated: top.estimated, hits };
   }
-  return engines.store.keywordSearch({ filters, order, limit, offset, match: node && toFts(node), ...(trending && { trending }) });
+  const stored = await engines.store.keywordSearch({ filters, order, limit, offset, match: node && toFts(node), ...(trending && { trending }) });
+  return { ...stored, estimated: false };
 }
 
 function check(query: SearchQuery): Checked {

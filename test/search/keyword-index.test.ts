@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { importSource } from '../../src/catalog/import.js';
 import { openFileSource } from '../../src/ingest/formats.js';
 import { KeywordEngine } from '../../src/search/keyword-engine.js';
-import { planOf } from '../../src/search/keyword-index.js';
+import { EXACT_TOTAL, KeywordIndex, planOf } from '../../src/search/keyword-index.js';
 import { parseQuery, toFts, withoutStopWords } from '../../src/search/query.js';
 import { keywordPage } from '../../src/search/service.js';
 import { fixture, tempApp } from '../support.js';
@@ -76,4 +76,22 @@ test('until the index is built, FTS5 answers at once, and the build runs off the
   const built = await keywordPage({ store: app.searchStore, memory }, node, {}, 'relevance', undefined, 10, 0);
   assert.equal(built.total, fts.total);
   memory.close();
+});
+
+test('beyond EXACT_TOTAL matches a conjunction\'s total is estimated, and skipping blocks keeps the exact top k', () => {
+  const index = new KeywordIndex();
+  const papers = 3 * EXACT_TOTAL;
+  for (let rowid = 1; rowid <= papers; rowid += 1) {
+    // Every paper has both words; some have them more often, and lengths vary, so scores differ.
+    const extra = rowid % 89 === 0 ? ' alpha beta alpha' : rowid % 7 === 0 ? ' alpha' : '';
+    index.put(rowid, { title: `alpha beta${extra}`, authors: '', abstract: 'filler '.repeat(rowid % 13), categories: '' });
+  }
+  const plan = planOf(parseQuery('alpha beta')!)!;
+  const top = index.search(plan, 10);
+  const exhaustive = index.search(plan, papers + 1);
+  assert.equal(top.estimated, true);
+  assert.ok(Math.abs(top.total - papers) / papers < 0.05, `about ${papers}: ${top.total}`);
+  assert.deepEqual(top.hits, exhaustive.hits.slice(0, 10));
+  const single = index.search(planOf(parseQuery('alpha')!)!, 10);
+  assert.deepEqual([single.total, single.estimated], [papers, false], 'one word: its list length, exact');
 });
