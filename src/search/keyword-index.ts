@@ -289,8 +289,22 @@ export class KeywordIndex {
       top.offer(sum, this.rowids[doc]!);
     };
 
+    if (scoring.length === 1) {
+      // One word: its list's single bound prunes nothing, its blocks' bounds do.
+      const list = scoring[0]!;
+      for (let block = 0; block * BLOCK < list.docs.length; block += 1) {
+        if (top.full && blockBound(0, block) * (1 + 1e-9) < top.threshold) continue;
+        for (let i = block * BLOCK; i < Math.min(list.docs.length, (block + 1) * BLOCK); i += 1) {
+          const doc = list.docs[i]!;
+          if (isExcluded(doc)) continue;
+          parts[0] = score(0, list.tfs[i]!, doc);
+          finish(doc);
+        }
+      }
+      return { total: this.countUnion(scoring, excluded), estimated: false, hits: top.sorted() };
+    }
     if (required.length === 1) {
-      // One OR list (or one word): MaxScore. Lists whose bounds together cannot reach the
+      // One OR list: MaxScore. Lists whose bounds together cannot reach the
       // k-th score are only looked up for papers that the other lists bring.
       const order = scoring.map((_, i) => i).sort((a, b) => bound[a]! - bound[b]!);
       const prefix = order.map((_, i) => order.slice(0, i + 1).reduce((sum, t) => sum + bound[t]!, 0));

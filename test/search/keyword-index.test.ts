@@ -78,7 +78,7 @@ test('until the index is built, FTS5 answers at once, and the build runs off the
   memory.close();
 });
 
-test('beyond EXACT_TOTAL matches a conjunction\'s total is estimated, and skipping blocks keeps the exact top k', () => {
+test('beyond EXACT_TOTAL matches a conjunction\'s total is estimated, and skipping blocks keeps the exact top k (conjunctions and single words)', () => {
   const index = new KeywordIndex();
   const papers = 3 * EXACT_TOTAL;
   for (let rowid = 1; rowid <= papers; rowid += 1) {
@@ -94,4 +94,5 @@ test('beyond EXACT_TOTAL matches a conjunction\'s total is estimated, and skippi
   assert.deepEqual(top.hits, exhaustive.hits.slice(0, 10));
   const single = index.search(planOf(parseQuery('alpha')!)!, 10);
   assert.deepEqual([single.total, single.estimated], [papers, false], 'one word: its list length, exact');
+  assert.deepEqual(single.hits, index.search(planOf(parseQuery('alpha')!)!, papers + 1).hits.slice(0, 10), 'one word skips blocks too');
 });
