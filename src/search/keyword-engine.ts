@@ -55,6 +55,8 @@ export class KeywordEngine {
    * build runs (it is started here), so the caller answers from FTS5 meanwhile.
    */
   async search(plan: KeywordPlan, k: number): Promise<KeywordTopK | undefined> {
+    // A thread that died (out of memory, say) is started again, and FTS5 answers meanwhile.
+    if (this.thread?.failed) this.close();
     if (!this.ready) {
       this.build().catch(() => undefined); // a failed build is retried by the next search
       return undefined;
@@ -114,6 +116,10 @@ class IndexThread {
       for (const waiter of this.waiting.values()) waiter.reject(error);
       this.waiting.clear();
     });
+  }
+
+  get failed(): boolean {
+    return this.failure !== undefined;
   }
 
   request<R extends IndexRequest>(request: R): Promise<IndexReply[R['op']]> {
