@@ -137,6 +137,7 @@ async function cacm(collectionDir: string): Promise<void> {
         return hits.map((hit) => hit.paper.id);
       });
     }
+    memory.close();
     for (const fusion of ['rrf', 'z'] as const) {
       const search = createSearch({ store: app.searchStore, embeddings: app.searchStore, trendingScores: async () => new Map(), fusion });
       await report(`hybrid (${fusion})`, async (text) => {

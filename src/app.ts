@@ -133,6 +133,7 @@ export function createApp(config: AppConfig, now: () => Date = () => new Date(),
     rateLimiter: stores.rateLimiter,
     close: async () => {
       void mailer.close();
+      search.close();
       await stores.close();
     },
   };

@@ -1,21 +1,27 @@
 /**
  * Keeps the in-memory keyword index (keyword-index.ts) in step with the catalog: built from the
  * store on first use, then following the `changes` log by seq before each search, the way the
- * full-text worker follows it.
+ * full-text worker follows it. The index lives in a worker thread (keyword-worker.ts): this
+ * side only reads the store through the KeywordFeed port, whatever database is behind it, and
+ * sends the papers over, so the event loop stays free while the index is built.
  */
-import { KeywordIndex, type KeywordPlan, type KeywordTopK } from './keyword-index.js';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../ts-worker.js';
+import type { KeywordPlan, KeywordTopK } from './keyword-index.js';
+import type { IndexReply, IndexRequest } from './keyword-worker.js';
 import type { KeywordFeed } from './store.js';
 
-/** Papers read per batch while building; the event loop gets a turn between batches. */
-const BUILD_BATCH = 5000;
+/**
+ * Papers read from the store per batch while building. Reading and parsing them is the only
+ * build work on the event loop, so batches stay small enough for a turn of a few milliseconds.
+ */
+const BUILD_BATCH = 1000;
 /** Changes applied per batch while catching up. */
 const CHANGE_BATCH = 5000;
-/** The log is packed when it holds this many postings, or a quarter of the packed ones. */
-const MIN_FLUSH = 4_000_000;
 
 /** The index and the seq it has applied, behind one queue so builds and catch-ups never interleave. */
 export class KeywordEngine {
-  private readonly index = new KeywordIndex();
+  private thread: IndexThread | undefined;
   private seq = 0;
   private built: Promise<void> | undefined;
   private ready = false;
@@ -26,18 +32,20 @@ export class KeywordEngine {
   /** Builds the index once; later calls return the same promise. */
   build(): Promise<void> {
     return this.built ??= this.serially(async () => {
+      const thread = this.thread ??= new IndexThread();
       // Changes committed while the papers are read are applied again afterwards: putting a
       // paper twice leaves it as it is.
       this.seq = await this.feed.lastChange();
+      // One batch is indexed while the next is read.
+      let indexing: Promise<unknown> = Promise.resolve();
       for (let after = 0; ;) {
         const batch = await this.feed.papersAfter(after, BUILD_BATCH);
+        await indexing;
         if (batch.length === 0) break;
-        for (const { rowid, text } of batch) this.index.put(rowid, text);
+        indexing = thread.request({ op: 'put', papers: batch });
         after = batch.at(-1)!.rowid;
-        if (this.index.pending > Math.max(MIN_FLUSH, this.index.packed / 4)) this.index.flush();
-        await new Promise((resolve) => setImmediate(resolve));
       }
-      await this.applyChanges();
+      await this.applyChanges(true);
       this.ready = true;
     }).catch((error: unknown) => { this.built = undefined; throw error; });
   }
@@ -47,35 +55,84 @@ export class KeywordEngine {
    * build runs (it is started here), so the caller answers from FTS5 meanwhile.
    */
   async search(plan: KeywordPlan, k: number): Promise<KeywordTopK | undefined> {
+    // A thread that died (out of memory, say) is started again, and FTS5 answers meanwhile.
+    if (this.thread?.failed) this.close();
     if (!this.ready) {
       this.build().catch(() => undefined); // a failed build is retried by the next search
       return undefined;
     }
-    if ((await this.feed.lastChange()) > this.seq) await this.serially(() => this.applyChanges());
-    return this.index.search(plan, k);
+    if ((await this.feed.lastChange()) > this.seq) await this.serially(() => this.applyChanges(false));
+    return this.thread!.request({ op: 'search', plan, k });
   }
 
-  /** Memory held by the index's arrays, in bytes. */
-  get arrayBytes(): number {
-    return this.index.arrayBytes;
+  /** Memory held by the index's arrays, in bytes (0 before the first build). */
+  async arrayBytes(): Promise<number> {
+    return this.thread ? this.thread.request({ op: 'arrayBytes' }) : 0;
   }
 
-  private async applyChanges(): Promise<void> {
+  /** Stops the thread; the next search builds the index again. */
+  close(): void {
+    this.thread?.close();
+    this.thread = undefined;
+    this.built = undefined;
+    this.ready = false;
+  }
+
+  private async applyChanges(packAnyway: boolean): Promise<void> {
     // A search that queued behind another's catch-up finds nothing left, and repacks nothing.
     const from = this.seq;
     for (let batch = await this.feed.changesAfter(this.seq, CHANGE_BATCH); batch; batch = await this.feed.changesAfter(this.seq, CHANGE_BATCH)) {
-      for (const { rowid, text } of batch.papers) {
-        if (text) this.index.put(rowid, text);
-        else this.index.remove(rowid);
-      }
+      await this.thread!.request({ op: 'put', papers: batch.papers });
       this.seq = batch.seq;
     }
-    if (this.seq > from || this.index.pending > 0) this.index.flush();
+    if (packAnyway || this.seq > from) await this.thread!.request({ op: 'flush' });
   }
 
   private serially<T>(work: () => Promise<T>): Promise<T> {
     const next = this.queue.then(work);
     this.queue = next.catch(() => undefined);
     return next;
+  }
+}
+
+/** The index's thread, asked by request and answered in order; it lets the process exit when idle. */
+class IndexThread {
+  private readonly worker: Worker = startWorker(new URL('./keyword-worker.ts', import.meta.url));
+  private readonly waiting = new Map<number, { resolve: (result: never) => void; reject: (error: Error) => void }>();
+  private nextId = 0;
+  private failure: Error | undefined;
+
+  constructor() {
+    this.worker.unref();
+    this.worker.on('message', ({ id, result, error }: { id: number; result?: never; error?: string }) => {
+      const waiter = this.waiting.get(id);
+      this.waiting.delete(id);
+      if (this.waiting.size === 0) this.worker.unref();
+      if (error === undefined) waiter?.resolve(result as never);
+      else waiter?.reject(new Error(`keyword index: ${error}`));
+    });
+    this.worker.on('error', (error) => {
+      this.failure = error;
+      for (const waiter of this.waiting.values()) waiter.reject(error);
+      this.waiting.clear();
+    });
+  }
+
+  get failed(): boolean {
+    return this.failure !== undefined;
+  }
+
+  request<R extends IndexRequest>(request: R): Promise<IndexReply[R['op']]> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise<IndexReply[R['op']]>((resolve, reject) => {
+      this.waiting.set(id, { resolve: resolve as (result: never) => void, reject });
+      this.worker.ref();
+      this.worker.postMessage({ id, request });
+    });
+  }
+
+  close(): void {
+    void this.worker.terminate();
   }
 }

@@ -30,13 +30,26 @@ const B = 0.75;
 const TITLE_WEIGHT = 2;
 /** Weighted frequencies are kept in one byte; a word 255 times in one paper is capped there. */
 const MAX_TF = 255;
+/** Postings per block; each block keeps its own score bound, so a search can skip whole blocks. */
+const BLOCK = 128;
+/**
+ * Matches of a conjunction counted exactly. Beyond, the total is estimated from how much of the
+ * shortest list gave this many (like a web search engine's "about N"), and blocks that cannot
+ * reach the top k are skipped instead of counted (docs/search.md).
+ */
+export const EXACT_TOTAL = 10_000;
 
-/** A term's postings, or a prefix's merged postings: ascending doc numbers and weighted frequencies. */
+/**
+ * A term's postings, or a prefix's merged postings: ascending doc numbers and weighted
+ * frequencies, with the bounds of the whole list and of each block of BLOCK postings.
+ */
 interface PostingList {
   docs: Uint32Array;
   tfs: Uint8Array;
   maxTf: number;
   minLength: number;
+  blockMaxTf: Uint8Array;
+  blockMinLength: Uint32Array;
 }
 
 /** A query the engine can answer: every `required` group must have a word, no `excluded` group may. */
@@ -78,9 +91,13 @@ export function planOf(node: QueryNode): KeywordPlan | undefined {
   return required.length > 0 ? { required, excluded } : undefined;
 }
 
-/** A ranked page: the number of matches, and the best `k` as rowids with BM25 scores. */
+/**
+ * A ranked page: the number of matches (`estimated` when beyond EXACT_TOTAL), and the best `k`
+ * as rowids with BM25 scores.
+ */
 export interface KeywordTopK {
   total: number;
+  estimated: boolean;
   hits: { rowid: number; score: number }[];
 }
 
@@ -100,6 +117,10 @@ export class KeywordIndex {
   private tfs = new Uint8Array(0);
   private maxTf = new Uint8Array(0);
   private minLength = new Uint32Array(0);
+  /** Block bounds: term t's blocks are [blockOffsets[t], blockOffsets[t + 1]). */
+  private blockOffsets = new Uint32Array(1);
+  private blockMaxTf = new Uint8Array(0);
+  private blockMinLength = new Uint32Array(0);
   /** The append log: (term, doc, weighted tf) triples not yet packed. */
   private logTerms = new Uint32Array(1 << 16);
   private logDocs = new Uint32Array(1 << 16);
@@ -124,6 +145,7 @@ export class KeywordIndex {
   /** Bytes held by the arrays (not the term dictionary), for the memory figures in docs/search.md. */
   get arrayBytes(): number {
     return this.offsets.byteLength + this.docs.byteLength + this.tfs.byteLength + this.maxTf.byteLength + this.minLength.byteLength
+      + this.blockOffsets.byteLength + this.blockMaxTf.byteLength + this.blockMinLength.byteLength
       + this.logTerms.byteLength + this.logDocs.byteLength + this.logTfs.byteLength
       + this.rowids.byteLength + this.lengths.byteLength + this.live.byteLength + this.docOfRowid.byteLength;
   }
@@ -214,15 +236,19 @@ export class KeywordIndex {
       this.logDocs = new Uint32Array(1 << 16);
       this.logTfs = new Uint8Array(1 << 16);
     }
-    // The bounds MaxScore prunes with: a term's largest frequency and shortest paper.
+    // The bounds searches prune with: a term's (and each of its blocks') largest frequency and shortest paper.
     this.maxTf = new Uint8Array(terms);
     this.minLength = new Uint32Array(terms).fill(0xffffffff);
+    this.blockOffsets = new Uint32Array(terms + 1);
+    for (let t = 0; t < terms; t += 1) this.blockOffsets[t + 1] = this.blockOffsets[t]! + Math.ceil((counts[t + 1]! - counts[t]!) / BLOCK);
+    this.blockMaxTf = new Uint8Array(this.blockOffsets[terms]!);
+    this.blockMinLength = new Uint32Array(this.blockOffsets[terms]!);
     for (let t = 0; t < terms; t += 1) {
-      for (let i = counts[t]!; i < counts[t + 1]!; i += 1) {
-        if (tfs[i]! > this.maxTf[t]!) this.maxTf[t] = tfs[i]!;
-        const length = this.lengths[docs[i]!]!;
-        if (length < this.minLength[t]!) this.minLength[t] = length;
-      }
+      const bounds = blockBounds(docs.subarray(counts[t]!, counts[t + 1]!), tfs.subarray(counts[t]!, counts[t + 1]!), this.lengths);
+      this.blockMaxTf.set(bounds.blockMaxTf, this.blockOffsets[t]!);
+      this.blockMinLength.set(bounds.blockMinLength, this.blockOffsets[t]!);
+      this.maxTf[t] = bounds.maxTf;
+      this.minLength[t] = bounds.minLength;
     }
   }
 
@@ -245,6 +271,10 @@ export class KeywordIndex {
       : idf[i]! * ((list.maxTf * (K1 + 1)) / (list.maxTf + K1 * (1 - B + (B * list.minLength) / avgdl))));
     const score = (term: number, tf: number, doc: number) =>
       idf[term]! * ((tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * this.lengths[doc]!) / avgdl)));
+    const blockBound = (term: number, block: number) => {
+      const tf = scoring[term]!.blockMaxTf[block]!;
+      return idf[term]! * ((tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * scoring[term]!.blockMinLength[block]!) / avgdl)));
+    };
     const top = new TopK(k);
     const cursors = scoring.map(() => 0);
     const excludedCursors = excluded.map(() => 0);
@@ -259,8 +289,22 @@ export class KeywordIndex {
       top.offer(sum, this.rowids[doc]!);
     };
 
+    if (scoring.length === 1) {
+      // One word: its list's single bound prunes nothing, its blocks' bounds do.
+      const list = scoring[0]!;
+      for (let block = 0; block * BLOCK < list.docs.length; block += 1) {
+        if (top.full && blockBound(0, block) * (1 + 1e-9) < top.threshold) continue;
+        for (let i = block * BLOCK; i < Math.min(list.docs.length, (block + 1) * BLOCK); i += 1) {
+          const doc = list.docs[i]!;
+          if (isExcluded(doc)) continue;
+          parts[0] = score(0, list.tfs[i]!, doc);
+          finish(doc);
+        }
+      }
+      return { total: this.countUnion(scoring, excluded), estimated: false, hits: top.sorted() };
+    }
     if (required.length === 1) {
-      // One OR list (or one word): MaxScore. Lists whose bounds together cannot reach the
+      // One OR list: MaxScore. Lists whose bounds together cannot reach the
       // k-th score are only looked up for papers that the other lists bring.
       const order = scoring.map((_, i) => i).sort((a, b) => bound[a]! - bound[b]!);
       const prefix = order.map((_, i) => order.slice(0, i + 1).reduce((sum, t) => sum + bound[t]!, 0));
@@ -294,31 +338,64 @@ export class KeywordIndex {
         }
         if (!isExcluded(doc)) finish(doc);
       }
-      return { total: this.countUnion(scoring, excluded), hits: top.sorted() };
+      return { total: this.countUnion(scoring, excluded), estimated: false, hits: top.sorted() };
     }
 
     // Several required groups: walk the group with the fewest postings and look the others up.
     const groupStart = required.map((_, g) => required.slice(0, g).reduce((sum, group) => sum + group.length, 0));
     const sizes = required.map((group) => group.reduce((sum, list) => sum + list.docs.length, 0));
     const driver = sizes.indexOf(Math.min(...sizes));
-    let total = 0;
-    for (const doc of unionDocs(required[driver]!)) {
-      parts.fill(0);
-      let matched = true;
-      for (let g = 0; g < required.length && matched; g += 1) {
+    /** Scores `doc` into `parts` if every required group has it and no excluded list does. */
+    const matches = (doc: number): boolean => {
+      for (let t = 0; t < scoring.length; t += 1) cursors[t] = seek(scoring[t]!.docs, cursors[t]!, doc);
+      for (let g = 0; g < required.length; g += 1) {
         let any = false;
-        required[g]!.forEach((list, j) => {
-          const t = groupStart[g]! + j;
-          cursors[t] = seek(list.docs, cursors[t]!, doc);
-          if (list.docs[cursors[t]!] === doc) { any = true; parts[t] = score(t, list.tfs[cursors[t]!]!, doc); }
-        });
-        matched = any;
+        for (let t = groupStart[g]!; t < groupStart[g]! + required[g]!.length && !any; t += 1) any = scoring[t]!.docs[cursors[t]!] === doc;
+        if (!any) return false;
       }
-      if (!matched || isExcluded(doc)) continue;
-      total += 1;
-      finish(doc);
+      if (isExcluded(doc)) return false;
+      for (let t = 0; t < scoring.length; t += 1) {
+        const list = scoring[t]!;
+        parts[t] = list.docs[cursors[t]!] === doc ? score(t, list.tfs[cursors[t]!]!, doc) : 0;
+      }
+      return true;
+    };
+    if (required[driver]!.length > 1) {
+      let total = 0;
+      for (const doc of unionDocs(required[driver]!)) if (matches(doc)) { total += 1; finish(doc); }
+      return { total, estimated: false, hits: top.sorted() };
     }
-    return { total, hits: top.sorted() };
+    // The walked list is one word: once EXACT_TOTAL matches are counted, a block of it is
+    // skipped when its bound plus the other lists' block bounds over its doc range cannot
+    // reach the k-th score.
+    const walked = groupStart[driver]!;
+    const list = scoring[walked]!;
+    const rangeBound = (t: number, first: number, last: number) => {
+      const other = scoring[t]!;
+      cursors[t] = seek(other.docs, cursors[t]!, first);
+      let bound = 0;
+      for (let block = Math.floor(cursors[t]! / BLOCK); block * BLOCK < other.docs.length && other.docs[block * BLOCK]! <= last; block += 1) {
+        bound = Math.max(bound, blockBound(t, block));
+      }
+      return bound;
+    };
+    let counted = 0;
+    let total: number | undefined;
+    for (let block = 0; block * BLOCK < list.docs.length; block += 1) {
+      const start = block * BLOCK;
+      const end = Math.min(list.docs.length, start + BLOCK);
+      if (total !== undefined && top.full) {
+        let bound = blockBound(walked, block);
+        for (let t = 0; t < scoring.length; t += 1) if (t !== walked) bound += rangeBound(t, list.docs[start]!, list.docs[end - 1]!);
+        if (bound * (1 + 1e-9) < top.threshold) continue;
+      }
+      for (let i = start; i < end; i += 1) {
+        if (!matches(list.docs[i]!)) continue;
+        finish(list.docs[i]!);
+        if (total === undefined && ++counted === EXACT_TOTAL && i + 1 < list.docs.length) total = Math.round((counted * list.docs.length) / (i + 1));
+      }
+    }
+    return { total: total ?? counted, estimated: total !== undefined, hits: top.sorted() };
   }
 
   /** Papers with any of the lists' docs and none of the excluded ones. */
@@ -335,9 +412,13 @@ export class KeywordIndex {
   private postings(word: Word): PostingList {
     if (!word.prefix) {
       const t = this.termIds.get(word.text);
-      if (t === undefined) return { docs: new Uint32Array(0), tfs: new Uint8Array(0), maxTf: 0, minLength: 0 };
+      if (t === undefined) return { docs: new Uint32Array(0), tfs: new Uint8Array(0), maxTf: 0, minLength: 0, blockMaxTf: new Uint8Array(0), blockMinLength: new Uint32Array(0) };
       const [from, to] = [this.offsets[t]!, this.offsets[t + 1]!];
-      return { docs: this.docs.subarray(from, to), tfs: this.tfs.subarray(from, to), maxTf: this.maxTf[t]!, minLength: this.minLength[t]! };
+      const [firstBlock, endBlock] = [this.blockOffsets[t]!, this.blockOffsets[t + 1]!];
+      return {
+        docs: this.docs.subarray(from, to), tfs: this.tfs.subarray(from, to), maxTf: this.maxTf[t]!, minLength: this.minLength[t]!,
+        blockMaxTf: this.blockMaxTf.subarray(firstBlock, endBlock), blockMinLength: this.blockMinLength.subarray(firstBlock, endBlock),
+      };
     }
     const sorted = this.sortedTerms();
     let low = 0;
@@ -354,10 +435,7 @@ export class KeywordIndex {
     }
     const docs = Uint32Array.from(tfOf.keys()).sort();
     const tfs = Uint8Array.from(docs, (doc) => Math.min(MAX_TF, tfOf.get(doc)!));
-    let maxTf = 0;
-    let minLength = Infinity;
-    docs.forEach((doc, i) => { maxTf = Math.max(maxTf, tfs[i]!); minLength = Math.min(minLength, this.lengths[doc]!); });
-    return { docs, tfs, maxTf, minLength };
+    return { docs, tfs, ...blockBounds(docs, tfs, this.lengths) };
   }
 
   /** Sorts only the terms added since the last call, and merges them in. */
@@ -404,6 +482,24 @@ export class KeywordIndex {
     this.logDocs[this.logSize] = doc;
     this.logTfs[this.logSize++] = tf;
   }
+}
+
+/** A list's bounds: its largest frequency and shortest paper, overall and per block of BLOCK postings. */
+function blockBounds(docs: Uint32Array, tfs: Uint8Array, lengths: Uint32Array): Omit<PostingList, 'docs' | 'tfs'> {
+  const blockMaxTf = new Uint8Array(Math.ceil(docs.length / BLOCK));
+  const blockMinLength = new Uint32Array(blockMaxTf.length).fill(0xffffffff);
+  for (let i = 0; i < docs.length; i += 1) {
+    const block = Math.floor(i / BLOCK);
+    if (tfs[i]! > blockMaxTf[block]!) blockMaxTf[block] = tfs[i]!;
+    if (lengths[docs[i]!]! < blockMinLength[block]!) blockMinLength[block] = lengths[docs[i]!]!;
+  }
+  let maxTf = 0;
+  let minLength = 0xffffffff;
+  for (let block = 0; block < blockMaxTf.length; block += 1) {
+    maxTf = Math.max(maxTf, blockMaxTf[block]!);
+    minLength = Math.min(minLength, blockMinLength[block]!);
+  }
+  return { maxTf, minLength, blockMaxTf, blockMinLength };
 }
 
 /** The docs of several lists, merged, each once, ascending. */

@@ -68,6 +68,8 @@ export interface Search extends SearchService {
   warm(): Promise<void>;
   /** Forgets the loaded model and vectors, so the next query reads the newest ones. */
   refresh(): void;
+  /** Stops the keyword index's thread. */
+  close(): void;
   /** Every paper's embedding by rowid (the semantic index), or undefined before `paperfeed embed`. */
   vectors(): Promise<VectorIndex | undefined>;
 }
@@ -109,9 +111,10 @@ export function createSearch(deps: SearchDeps): Search {
       };
       const trending = request.sort === 'trending' ? await deps.trendingScores() : undefined;
       let total: number;
+      let estimated = false;
       let hits: { paper: Paper; score: number }[];
       if (!node || request.mode === 'keyword') {
-        ({ total, hits } = await keywordPage(engines, node, filters, request.sort, trending, request.limit, offset));
+        ({ total, estimated, hits } = await keywordPage(engines, node, filters, request.sort, trending, request.limit, offset));
       } else {
         const semanticList = await semanticRanking(node, filters, request.mode === 'semantic' ? offset + request.limit : HYBRID_DEPTH);
         let ranked = semanticList;
@@ -129,7 +132,7 @@ export function createSearch(deps: SearchDeps): Search {
       const terms = highlightTerms(node);
       const items: SearchHit[] = hits.map(({ paper, score }) => ({ paper, score: round(score), snippet: snippet(paper, terms) }));
       const next = offset + items.length;
-      return { total, items, ...(next < total && items.length > 0 && { nextCursor: encodeCursor(next) }) };
+      return { total, items, ...(estimated && { totalEstimated: true }), ...(next < total && items.length > 0 && { nextCursor: encodeCursor(next) }) };
     },
 
     async similar(id, options) {
@@ -142,6 +145,10 @@ export function createSearch(deps: SearchDeps): Search {
 
     refresh() {
       semantic = undefined;
+    },
+
+    close() {
+      engines.memory?.close();
     },
 
     async vectors() {
@@ -168,6 +175,13 @@ export interface KeywordEngines {
   memory?: KeywordEngine;
 }
 
+/** A page of keyword matches; `estimated` when the total is an estimate (beyond EXACT_TOTAL). */
+export interface KeywordPage {
+  total: number;
+  estimated: boolean;
+  hits: StoredHit[];
+}
+
 /**
  * One page of keyword results. A short plain list of words that too few papers match in full
  * is followed by the papers that match some of the words (relevance order only); a long one
@@ -176,7 +190,7 @@ export interface KeywordEngines {
 export async function keywordPage(
   engines: KeywordEngines, node: QueryNode | undefined, filters: StoreFilters, sort: SearchSort,
   trending: ReadonlyMap<string, number> | undefined, limit: number, offset: number,
-): Promise<{ total: number; hits: StoredHit[] }> {
+): Promise<KeywordPage> {
   const page = (query: QueryNode | undefined, pageOffset: number, pageLimit: number) =>
     matchPage(engines, query, filters, sort, trending, pageLimit, pageOffset);
   const loose = node && looseQuery(node);
@@ -184,7 +198,7 @@ export async function keywordPage(
   const strict = await page(node, offset, limit);
   if (!loose || sort !== 'relevance' || strict.total >= offset + limit) return strict;
   const rest = await page(loose.some, Math.max(0, offset - strict.total), limit - strict.hits.length);
-  return { total: strict.total + rest.total, hits: [...strict.hits, ...rest.hits] };
+  return { total: strict.total + rest.total, estimated: strict.estimated || rest.estimated, hits: [...strict.hits, ...rest.hits] };
 }
 
 /**
@@ -195,7 +209,7 @@ export async function keywordPage(
 async function matchPage(
   engines: KeywordEngines, node: QueryNode | undefined, filters: StoreFilters, order: SearchSort,
   trending: ReadonlyMap<string, number> | undefined, limit: number, offset: number,
-): Promise<{ total: number; hits: StoredHit[] }> {
+): Promise<KeywordPage> {
   const plan = engines.memory && node && order === 'relevance' && !hasFilters(filters) ? planOf(node) : undefined;
   const top = plan && await engines.memory!.search(plan, offset + limit);
   if (top) {
@@ -203,9 +217,10 @@ async function matchPage(
     const papers = await engines.store.papersByRowids(ranked.map((hit) => hit.rowid));
     // A paper deleted since the index caught up is left out rather than shown empty.
     const hits = ranked.flatMap((hit) => papers.has(hit.rowid) ? [{ ...hit, paper: papers.get(hit.rowid)! }] : []);
-    return { total: top.total, hits };
+    return { total: top.total, estimated: top.estimated, hits };
   }
-  return engines.store.keywordSearch({ filters, order, limit, offset, query: node, ...(trending && { trending }) });
+  const stored = await engines.store.keywordSearch({ filters, order, limit, offset, query: node, ...(trending && { trending }) });
+  return { ...stored, estimated: false };
 }
 
 function check(query: SearchQuery): Checked {

@@ -68,6 +68,11 @@ export interface SearchHit {
 export interface SearchResult {
   /** How many papers match in all (for keyword mode; semantic mode counts the filtered catalog). */
   total: number;
+  /**
+   * Set when `total` is an estimate: a conjunction of common words is counted exactly up to
+   * 10,000 matches only, and estimated beyond ("about N").
+   */
+  totalEstimated?: true;
   items: SearchHit[];
   /** Present when there is a next page. */
   nextCursor?: string;

@@ -165,7 +165,7 @@ export function registerPages(web: Hono<WebEnv>, site: Site): void {
       const nextQuery = page.nextCursor ? new URLSearchParams({ ...withoutEmpty(c.req.query()), cursor: page.nextCursor }).toString() : undefined;
       results = (
         <section aria-labelledby="results-title">
-          <h2 id="results-title">{`${page.total.toLocaleString('en')} ${page.total === 1 ? 'match' : 'matches'}`}</h2>
+          <h2 id="results-title">{`${page.totalEstimated ? 'About ' : ''}${page.total.toLocaleString('en')} ${page.total === 1 ? 'match' : 'matches'}`}</h2>
           <MonthHistogram counts={months} caption={`Publication months of the top ${top.items.length} matches`} />
           <PaperList
             papers={page.items.map((hit) => hit.paper)}

@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { importSource } from '../../src/catalog/import.js';
 import { openFileSource } from '../../src/ingest/formats.js';
 import { KeywordEngine } from '../../src/search/keyword-engine.js';
-import { planOf } from '../../src/search/keyword-index.js';
+import { EXACT_TOTAL, KeywordIndex, planOf } from '../../src/search/keyword-index.js';
 import { parseQuery, withoutStopWords } from '../../src/search/query.js';
 import { toFts } from '../../src/store/sqlite/search-sql.js';
 import { keywordPage } from '../../src/search/service.js';
@@ -39,6 +39,7 @@ test('the in-memory index ranks as FTS5 does: same papers, order and totals, sco
       mem.hits.forEach((hit, i) => assert.ok(Math.abs(hit.score - fts.hits[i]!.score) < 1e-9, `score of ${hit.paper.id} for ${text}`));
     }
   }
+  memory.close();
 });
 
 test('phrases and fields are left to FTS5', () => {
@@ -62,4 +63,37 @@ test('the index follows the changes log: new, changed and deleted papers', async
   assert.equal(found.hits[0]!.rowid, await app.searchStore.rowidOf(paper!.id));
   await app.store.writeBatch({ papers: [paper!], absorbed: [], signals: [], fingerprints: [] });
   assert.equal((await memory.search(plan, 10))!.total, 0);
+  memory.close();
+});
+
+test('until the index is built, FTS5 answers at once, and the build runs off the event loop', async () => {
+  const memory = new KeywordEngine(app.searchStore);
+  const node = withoutStopWords(parseQuery('quantum field')!);
+  const fts = await keywordPage({ store: app.searchStore }, node, {}, 'relevance', undefined, 10, 0);
+  assert.equal(await memory.search(planOf(node)!, 10), undefined, 'not built yet: the caller falls back');
+  const first = await keywordPage({ store: app.searchStore, memory }, node, {}, 'relevance', undefined, 10, 0);
+  assert.deepEqual(first.hits.map((hit) => hit.paper.id), fts.hits.map((hit) => hit.paper.id));
+  await memory.build();
+  const built = await keywordPage({ store: app.searchStore, memory }, node, {}, 'relevance', undefined, 10, 0);
+  assert.equal(built.total, fts.total);
+  memory.close();
+});
+
+test('beyond EXACT_TOTAL matches a conjunction\'s total is estimated, and skipping blocks keeps the exact top k (conjunctions and single words)', () => {
+  const index = new KeywordIndex();
+  const papers = 3 * EXACT_TOTAL;
+  for (let rowid = 1; rowid <= papers; rowid += 1) {
+    // Every paper has both words; some have them more often, and lengths vary, so scores differ.
+    const extra = rowid % 89 === 0 ? ' alpha beta alpha' : rowid % 7 === 0 ? ' alpha' : '';
+    index.put(rowid, { title: `alpha beta${extra}`, authors: '', abstract: 'filler '.repeat(rowid % 13), categories: '' });
+  }
+  const plan = planOf(parseQuery('alpha beta')!)!;
+  const top = index.search(plan, 10);
+  const exhaustive = index.search(plan, papers + 1);
+  assert.equal(top.estimated, true);
+  assert.ok(Math.abs(top.total - papers) / papers < 0.05, `about ${papers}: ${top.total}`);
+  assert.deepEqual(top.hits, exhaustive.hits.slice(0, 10));
+  const single = index.search(planOf(parseQuery('alpha')!)!, 10);
+  assert.deepEqual([single.total, single.estimated], [papers, false], 'one word: its list length, exact');
+  assert.deepEqual(single.hits, index.search(planOf(parseQuery('alpha')!)!, papers + 1).hits.slice(0, 10), 'one word skips blocks too');
 });

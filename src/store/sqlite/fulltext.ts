@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../../ts-worker.js';
 import { FULLTEXT_SCHEMA } from './sql.js';
 
 /** The full-text database's file, beside the catalog's: `paperfeed.db` → `paperfeed.fulltext.db`. */
@@ -32,13 +33,7 @@ export class FulltextIndexer {
   private failure: Error | undefined;
 
   constructor(catalogFile: string, fulltextFile: string) {
-    // tsx's loader does not reach a worker's entry module, so a one-line bootstrap registers it first.
-    const tsx = import.meta.resolve('tsx/esm/api');
-    const entry = new URL('./fulltext-worker.ts', import.meta.url).href;
-    this.worker = new Worker(
-      `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`,
-      { eval: true, workerData: { catalogFile, fulltextFile } },
-    );
+    this.worker = startWorker(new URL('./fulltext-worker.ts', import.meta.url), { catalogFile, fulltextFile });
     this.worker.unref();
     this.worker.on('message', (message: { settled: number } | { failed: number; message: string }) => {
       const id = 'settled' in message ? message.settled : message.failed;

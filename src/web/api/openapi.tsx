@@ -25,7 +25,11 @@ const json = (schema: Record<string, unknown>, description = 'OK') => ({ descrip
 const list = (item: Record<string, unknown>) => ({
   type: 'object',
   required: ['items', 'nextCursor'],
-  properties: { total: { type: 'integer' }, items: { type: 'array', items: item }, nextCursor: { type: ['string', 'null'] } },
+  properties: {
+    total: { type: 'integer' },
+    totalEstimated: { type: 'boolean', description: 'Search only: true when total is an estimate (matches beyond 10,000 are not counted one by one).' },
+    items: { type: 'array', items: item }, nextCursor: { type: ['string', 'null'] },
+  },
 });
 const errors = {
   '400': json(ref('Error'), 'Bad input: a parameter is missing or malformed.'),

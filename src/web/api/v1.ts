@@ -24,7 +24,7 @@ export function registerV1Api(web: Hono<WebEnv>, site: Site): void {
     const result = await site.search(searchQueryOf(params, params.limit));
     const toApi = await withCounts(result.items, (hit) => hit.paper);
     linkNext(c, result.nextCursor ? { cursor: result.nextCursor } : undefined);
-    return c.json({ total: result.total, items: result.items.map((hit) => ({ paper: toApi(hit), score: hit.score, snippet: hit.snippet })), nextCursor: result.nextCursor ?? null });
+    return c.json({ total: result.total, totalEstimated: result.totalEstimated ?? false, items: result.items.map((hit) => ({ paper: toApi(hit), score: hit.score, snippet: hit.snippet })), nextCursor: result.nextCursor ?? null });
   });
 
   web.get('/api/v1/trending', async (c) => {

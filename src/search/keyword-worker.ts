@@ -1,0 +1,56 @@
+/**
+ * The keyword index's thread (see keyword-engine.ts). It owns the index, so word splitting,
+ * stemming and repacking postings (seconds to minutes on a large catalog) never hold up the
+ * server's event loop. Requests are answered in the order they arrive, so a search sees every
+ * paper sent before it.
+ */
+import { parentPort } from 'node:worker_threads';
+import { KeywordIndex, type IndexedText, type KeywordPlan, type KeywordTopK } from './keyword-index.js';
+
+/** The log is packed when it holds this many postings, or a quarter of the packed ones. */
+const MIN_FLUSH = 4_000_000;
+
+/** What the engine asks of the thread; `text` undefined removes the paper. */
+export type IndexRequest =
+  | { op: 'put'; papers: { rowid: number; text: IndexedText | undefined }[] }
+  | { op: 'flush' }
+  | { op: 'search'; plan: KeywordPlan; k: number }
+  | { op: 'arrayBytes' };
+
+/** Each request's answer, by the request's op. */
+export interface IndexReply {
+  put: undefined;
+  flush: undefined;
+  search: KeywordTopK;
+  arrayBytes: number;
+}
+
+const index = new KeywordIndex();
+
+function answer(request: IndexRequest): IndexReply[IndexRequest['op']] {
+  switch (request.op) {
+    case 'put':
+      for (const { rowid, text } of request.papers) {
+        if (text) index.put(rowid, text);
+        else index.remove(rowid);
+      }
+      if (index.pending > Math.max(MIN_FLUSH, index.packed / 4)) index.flush();
+      return undefined;
+    case 'flush':
+      // Also after removals alone: dead papers must leave the lists for exact document frequencies.
+      index.flush();
+      return undefined;
+    case 'search':
+      return index.search(request.plan, request.k);
+    case 'arrayBytes':
+      return index.arrayBytes;
+  }
+}
+
+parentPort!.on('message', ({ id, request }: { id: number; request: IndexRequest }) => {
+  try {
+    parentPort!.postMessage({ id, result: answer(request) });
+  } catch (error) {
+    parentPort!.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
+  }
+});
