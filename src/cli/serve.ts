@@ -1,4 +1,5 @@
 import { serve } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createApp, type App } from '../app.js';
 import { importSource } from '../catalog/import.js';
@@ -51,7 +52,8 @@ export const serveCommand: Command = {
     });
     const where = app.config.databaseUrl === undefined ? app.config.dbFile : 'the PostgreSQL database';
     io.err(server
-      ? `paperfeed serving ${where} on http://localhost:${app.config.port} (role ${role})`
+      // The bound port, not the configured one: --port 0 picks a free port.
+      ? `paperfeed serving ${where} on http://localhost:${(server.address() as AddressInfo).port} (role ${role})`
       : `paperfeed worker on ${where}: running ${Object.keys(settings).join(', ') || 'no jobs'}`);
     await new Promise<void>((resolve) => {
       const stop = () => (server ? server.close(() => resolve()) : resolve());

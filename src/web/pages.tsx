@@ -321,7 +321,7 @@ async function paperBody(site: Site, paper: Paper) {
       </section>
       <section aria-labelledby="attention-title">
         <h2 id="attention-title">Attention</h2>
-        <p><span class="votes">{`▲ ${counts?.upvotes ?? 0}`}</span> upvotes{counts?.comments != null && ` · ${counts.comments} comments`}{counts?.githubStars != null && ` · ${counts.githubStars} GitHub stars`}</p>
+        <p><span class="votes">{`▲ ${counts?.upvotes ?? 0}`}</span> upvotes on Hugging Face · <span class="votes">{`▲ ${counts?.votes ?? 0}`}</span> on paperfeed{counts?.comments != null && ` · ${counts.comments} comments`}{counts?.githubStars != null && ` · ${counts.githubStars} GitHub stars`}</p>
         <Sparkline points={history} />
         <PaperActions paperId={paper.id} back={paperHref(paper.id)} />
       </section>

@@ -18,6 +18,8 @@ export interface PaperCounts {
   upvotes: number | null;
   comments: number | null;
   githubStars: number | null;
+  /** Upvotes standing on paperfeed itself (Hugging Face's are `upvotes`). */
+  votes: number;
 }
 
 /** The reads the web needs beyond the catalog port. Dates are ISO 8601; ranges are [start, end). */

@@ -16,7 +16,10 @@ import { startSmtpSink, type SmtpSink } from '../mail/smtp-sink.js';
 import pg from 'pg';
 import { testDatabaseUrl } from '../postgres.js';
 import { tempDir } from '../support.js';
-import { featured, seed } from '../digest/support.js';
+import { browser, featured, linkIn, seed } from '../digest/support.js';
+import { replayServer } from '../ingest/network.js';
+import { readFileSync } from 'node:fs';
+import { fixture } from '../support.js';
 
 const BIN = fileURLToPath(new URL('../../bin/paperfeed.js', import.meta.url));
 const SUBSCRIBERS = 8;
@@ -79,6 +82,12 @@ class Node {
     });
     this.process.stderr!.on('data', (chunk) => { this.log += chunk; });
     this.exited = new Promise((resolve) => this.process.on('exit', (code, signal) => resolve(signal ?? code)));
+  }
+
+  /** Where this node serves, once it says so. */
+  async origin(): Promise<string> {
+    await eventually(() => /on http:\/\/localhost:\d+/.test(this.log), 30_000, () => this.log);
+    return /on (http:\/\/localhost:\d+)/.exec(this.log)![1]!;
   }
 
   /** The digest runs this node reported (runs that sent nothing report nothing). */
@@ -187,6 +196,58 @@ for (const backend of BACKENDS) {
         await new Promise((resolve) => setTimeout(resolve, 12_000));
         assert.deepEqual(recipients(sink), everyone, 'each subscriber exactly once');
       });
+    });
+
+    test('a vote cast on one web node shows on the other', async () => {
+      await onSite(backend, {}, async ({ args, env: siteEnv, sink, nodes }) => {
+        const env = { ...siteEnv, PAPERFEED_DIGEST_EVERY: 'off' };
+        nodes.push(new Node('web', args, env), new Node('web', args, env));
+        const [one, two] = await Promise.all(nodes.map((node) => node.origin()));
+        // Signed in with the first node's form and the emailed link opened on the second: sessions
+        // and the CSRF secret live in the database.
+        const client = browser(one!);
+        await client.get('/signin');
+        assert.equal((await client.post('/signin', { email: 'voter@example.org' })).status, 200);
+        const [mail] = await sink.waitFor(1);
+        const link = linkIn(mail!.parsed!.text!, 'http://paperfeed.test/signin/').replace('http://paperfeed.test', two!);
+        await client.get(link);
+        assert.equal((await client.post(link)).status, 303);
+        const votesShown = async (origin: string) => /▲ (\d+)<\/span> on paperfeed/.exec(await (await fetch(`${origin}/papers/2611.00001`)).text())?.[1];
+        assert.equal(await votesShown(two!), '0');
+        const vote = await client.request('POST', `${one}/api/v1/papers/2611.00001/vote`, undefined, { 'x-csrf-token': client.csrf() });
+        assert.equal(vote.status, 200, vote.body);
+        assert.equal(await votesShown(two!), '1', 'the other node shows the vote at once, though it had the page cached');
+      });
+    });
+
+    test('a harvest killed on one worker resumes on another from the page it stopped at', async () => {
+      let first: Node | undefined;
+      const page = (name: string) => ({ status: 200, body: readFileSync(fixture('oai-pmh', 'harvest', name)) });
+      const server = await replayServer((url) => {
+        const token = url.searchParams.get('resumptionToken');
+        if (token === null) return page('listrecords-1.xml');
+        // The first worker dies asking for the second page, after storing its place.
+        if (first!.process.exitCode === null && first!.process.signalCode === null) {
+          first!.process.kill('SIGKILL');
+          return { status: 503, body: 'gone' };
+        }
+        return { '7251840|3': page('listrecords-2.xml'), '7251840|7': page('listrecords-3.xml') }[token] ?? { status: 404, body: 'no' };
+      });
+      try {
+        await onSite(backend, {}, async ({ args, env: siteEnv, nodes }) => {
+          const env = { ...siteEnv, PAPERFEED_DIGEST_EVERY: 'off', PAPERFEED_HARVEST: 'math', PAPERFEED_OAI_URL: `${server.baseUrl}/oai2`, PAPERFEED_HARVEST_EVERY: '10s' };
+          first = new Node('worker', args, env);
+          nodes.push(first);
+          assert.equal(await first.exited, 'SIGKILL');
+          const second = new Node('worker', args, env);
+          nodes.push(second);
+          await eventually(() => /^harvest: \{/m.test(second.log), 60_000, () => second.log);
+          assert.deepEqual(JSON.parse(/^harvest: (\{.*\})$/m.exec(second.log)![1]!), { read: 4, added: 4, updated: 0, unchanged: 0, skipped: 0 });
+          assert.deepEqual(server.requests.map((path) => new URL(path, server.baseUrl).searchParams.get('resumptionToken')), [null, '7251840|3', '7251840|3', '7251840|7']);
+        });
+      } finally {
+        await server.close();
+      }
     });
   });
 }

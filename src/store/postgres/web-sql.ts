@@ -38,6 +38,11 @@ export const WEB_SQL = {
     WHERE paper_id = ANY($1::text[])
     ORDER BY observed_at, source COLLATE "C"`,
 
+  votesOfMany: `
+    SELECT paper_id AS "paperId", count(*)::int AS n FROM votes
+    WHERE paper_id = ANY($1::text[])
+    GROUP BY paper_id`,
+
   categoryCount: `SELECT count(*)::int AS n FROM paper_categories WHERE category = $1`,
   papersInCategory: `
     SELECT p.id, p.doc FROM paper_categories c JOIN papers p ON p.id = c.paper_id

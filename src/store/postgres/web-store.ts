@@ -41,13 +41,18 @@ export class PostgresWebStore implements WebStore {
   }
 
   async latestCounts(paperIds: readonly string[]): Promise<Map<string, PaperCounts>> {
-    const counts = new Map<string, PaperCounts>(paperIds.map((id) => [id, { upvotes: null, comments: null, githubStars: null }]));
+    const counts = new Map<string, PaperCounts>(paperIds.map((id) => [id, { upvotes: null, comments: null, githubStars: null, votes: 0 }]));
     const field = { upvotes: 'upvotes', comments: 'comments', github_stars: 'githubStars' } as const;
+    const [signals, votes] = await Promise.all([
+      this.db.executeSql<{ paperId: string; kind: keyof typeof field; value: number }>(WEB_SQL.signalsOfMany, [paperIds]),
+      this.db.executeSql<{ paperId: string; n: number }>(WEB_SQL.votesOfMany, [paperIds]),
+    ]);
     // Rows come oldest first, so the last one of each kind is the latest.
-    for (const row of await this.db.executeSql<{ paperId: string; kind: keyof typeof field; value: number }>(WEB_SQL.signalsOfMany, [paperIds])) {
+    for (const row of signals) {
       const entry = counts.get(row.paperId);
       if (entry && Object.hasOwn(field, row.kind)) entry[field[row.kind]] = row.value;
     }
+    for (const row of votes) counts.get(row.paperId)!.votes = row.n;
     return counts;
   }
 

@@ -33,6 +33,11 @@ export const WEB_SQL = {
     WHERE paper_id IN (SELECT value FROM json_each(?))
     ORDER BY observed_at`,
 
+  votesOfMany: `
+    SELECT paper_id AS paperId, count(*) AS n FROM votes
+    WHERE paper_id IN (SELECT value FROM json_each(?))
+    GROUP BY paper_id`,
+
   categoryCount: `SELECT count(*) AS n FROM paper_categories WHERE category = ?`,
   papersInCategory: `
     SELECT p.id, p.doc FROM paper_categories c JOIN papers p ON p.rowid = c.paper_rowid

@@ -42,13 +42,14 @@ export class SqliteWebStore implements WebStore {
   }
 
   async latestCounts(paperIds: readonly string[]): Promise<Map<string, PaperCounts>> {
-    const counts = new Map<string, PaperCounts>(paperIds.map((id) => [id, { upvotes: null, comments: null, githubStars: null }]));
+    const counts = new Map<string, PaperCounts>(paperIds.map((id) => [id, { upvotes: null, comments: null, githubStars: null, votes: 0 }]));
     const field = { upvotes: 'upvotes', comments: 'comments', github_stars: 'githubStars' } as const;
     // Rows come oldest first, so the last one of each kind is the latest.
     for (const row of this.statements.signalsOfMany.all(JSON.stringify(paperIds)) as { paperId: string; kind: keyof typeof field; value: number }[]) {
       const entry = counts.get(row.paperId);
       if (entry && Object.hasOwn(field, row.kind)) entry[field[row.kind]] = row.value;
     }
+    for (const row of this.statements.votesOfMany.all(JSON.stringify(paperIds)) as { paperId: string; n: number }[]) counts.get(row.paperId)!.votes = row.n;
     return counts;
   }
 
