@@ -103,7 +103,9 @@ export function createApp(config: AppConfig, now: () => Date = () => new Date(),
   // Search sorts by the past week's trending scores.
   const trendingScores = async () => new Map((await trending(trendingStore, 'week', now(), 100_000)).items.map((item) => [item.paperId, item.score]));
   const embeddingModel = config.embeddingModel === undefined ? undefined : lazyOnnxEmbedder(config.embeddingModel);
-  const search = createSearch({ store: searchStore, feed: searchStore, embeddings: searchStore, trendingScores, ...(embeddingModel && { embedder: embeddingModel }) });
+  const search = createSearch({
+    store: searchStore, feed: searchStore, embeddings: searchStore, trendingScores, now: () => now().getTime(), ...(embeddingModel && { embedder: embeddingModel }),
+  });
   const mail = config.mail ?? resolveMailConfig({}, config.dbFile, config.port);
   const mailer = createMailer(mail);
   const { digestStore, communityStore } = stores;
