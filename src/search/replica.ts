@@ -10,7 +10,8 @@ import { LSA_FAMILY } from './embeddings.js';
 import { deserializeLsa } from './lsa.js';
 import type { SimilarDeps } from './similar.js';
 import type { EmbeddingStore, SearchStore } from './store.js';
-import { buildVectorIndex } from './vectors.js';
+import type { GraphFiles } from './graph-files.js';
+import { applyToGraph, buildGraph, EXACT_LIMIT, hnswIndex, loadGraph, buildVectorIndex, type Graph, type VectorIndex } from './vectors.js';
 
 /** What semantic search and similar papers read, and the embedding change it includes. */
 export interface SemanticIndex extends SimilarDeps {
@@ -29,6 +30,10 @@ export interface ReplicaDeps {
   followEveryMs: number;
   /** The clock, in milliseconds. */
   now: () => number;
+  /** Where HNSW graphs are saved and loaded; without it each load builds the graph. */
+  graphs?: GraphFiles;
+  /** Up to this many vectors the index is an exact scan (default EXACT_LIMIT). */
+  exactLimit?: number;
 }
 
 /** The vector index of one process, following the store. */
@@ -67,7 +72,36 @@ export function vectorReplica(deps: ReplicaDeps): VectorReplica {
     const embedder = deps.embedder ? await deps.embedder() : lsa;
     const { rowids, vectors, dims, seq } = await deps.embeddings.embeddings(embedder.id);
     if (rowids.length === 0) throw new PaperfeedError('conflict', `semantic search needs embeddings of ${embedder.id}: run "paperfeed embed" first`);
-    return { store: deps.store, model: lsa.model, embedder, index: buildVectorIndex(rowids, vectors, dims), lsaId: stored.id, seq };
+    const index: VectorIndex = rowids.length <= (deps.exactLimit ?? EXACT_LIMIT)
+      ? buildVectorIndex(rowids, vectors, dims, 'exact')
+      : hnswIndex(rowids, vectors, dims, await savedGraph(embedder.id, seq, dims) ?? builtGraph(embedder.id, seq, rowids, vectors, dims));
+    return { store: deps.store, model: lsa.model, embedder, index, lsaId: stored.id, seq };
+  };
+
+  /** The newest saved graph of the model, brought up to `seq` by the changes after its own; none if there is none or it cannot be read. */
+  const savedGraph = async (modelId: string, seq: number, dims: number): Promise<Graph | undefined> => {
+    const saved = deps.graphs?.latest(modelId, seq);
+    if (!saved) return undefined;
+    let graph: Graph;
+    try {
+      graph = loadGraph(saved.file, dims);
+    } catch {
+      // Gone (replaced by a newer one since it was listed) or unreadable: build instead.
+      return undefined;
+    }
+    for (let after = saved.seq; after < seq;) {
+      const batch = await deps.embeddings.embeddingChangesAfter(modelId, after, FOLLOW_BATCH);
+      if (!batch) break;
+      applyToGraph(graph, batch.vectors.map(({ rowid, vector }) => ({ key: rowid, vector })));
+      after = batch.seq;
+    }
+    return graph;
+  };
+
+  const builtGraph = (modelId: string, seq: number, rowids: readonly number[], vectors: Float32Array, dims: number): Graph => {
+    const graph = buildGraph(rowids, vectors, dims);
+    deps.graphs?.save(modelId, seq, graph);
+    return graph;
   };
 
   const follow = async (current: SemanticIndex): Promise<SemanticIndex> => {

@@ -10,6 +10,7 @@ import { rrf, zFusion, type Scored } from './fusion.js';
 import { KeywordEngine } from './keyword-engine.js';
 import { planOf } from './keyword-index.js';
 import { highlightTerms, looseQuery, parseQuery, semanticText, withoutStopWords, type QueryNode } from './query.js';
+import type { GraphFiles } from './graph-files.js';
 import { vectorReplica } from './replica.js';
 import { similarPapers, type ScoredPaper } from './similar.js';
 import { snippet } from './snippet.js';
@@ -62,6 +63,10 @@ export interface SearchDeps {
   followEveryMs?: number;
   /** The clock, in milliseconds (tests pass a fake one). */
   now?: () => number;
+  /** Where HNSW graphs are saved, so a large catalog's graph is built once, not at each start. */
+  graphs?: GraphFiles;
+  /** Up to this many vectors semantic search scans them all (default EXACT_LIMIT); HNSW beyond. */
+  exactLimit?: number;
 }
 
 /** Web nodes see another process's new vectors within this many milliseconds of a query. */
@@ -96,6 +101,7 @@ export function createSearch(deps: SearchDeps): Search {
   const replica = vectorReplica({
     store: deps.store, embeddings: deps.embeddings, ...(deps.embedder && { embedder: deps.embedder }),
     followEveryMs: deps.followEveryMs ?? FOLLOW_EVERY_MS, now: deps.now ?? Date.now,
+    ...(deps.graphs && { graphs: deps.graphs }), ...(deps.exactLimit !== undefined && { exactLimit: deps.exactLimit }),
   });
   const loadSemantic = () => replica.current();
 

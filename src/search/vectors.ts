@@ -35,8 +35,40 @@ export const EXACT_LIMIT = 200_000;
 
 /** The index that fits the size: exact when small, HNSW otherwise (or as `kind` says). */
 export function buildVectorIndex(keys: readonly number[], vectors: Float32Array, dims: number, kind?: 'exact' | 'hnsw'): VectorIndex {
-  const exact = new ExactIndex(keys, vectors, dims);
-  return (kind ?? (keys.length <= EXACT_LIMIT ? 'exact' : 'hnsw')) === 'exact' ? exact : hnswIndex(exact, keys, vectors, dims);
+  return (kind ?? (keys.length <= EXACT_LIMIT ? 'exact' : 'hnsw')) === 'exact'
+    ? new ExactIndex(keys, vectors, dims)
+    : hnswIndex(keys, vectors, dims, buildGraph(keys, vectors, dims));
+}
+
+/** usearch's HNSW graph, as paperfeed configures it. */
+export type Graph = InstanceType<typeof usearch.Index>;
+
+function emptyGraph(dims: number): Graph {
+  return new usearch.Index({ dimensions: dims, metric: usearch.MetricKind.Cos, quantization: usearch.ScalarKind.F32, connectivity: 16, expansion_add: 128, expansion_search: 64, multi: false });
+}
+
+/** An HNSW graph over the vectors (slow: about 1.4 ms a vector at 256 dims on 2 cores). */
+export function buildGraph(keys: readonly number[], vectors: Float32Array, dims: number): Graph {
+  const graph = emptyGraph(dims);
+  if (keys.length > 0) graph.add(BigUint64Array.from(keys, (key) => BigInt(key)), vectors);
+  return graph;
+}
+
+/** A graph saved with `graph.save(file)`. */
+export function loadGraph(file: string, dims: number): Graph {
+  const graph = emptyGraph(dims);
+  graph.load(file);
+  return graph;
+}
+
+/** Adds, replaces and removes vectors in a graph. */
+export function applyToGraph(graph: Graph, changes: readonly VectorChange[]): void {
+  for (const { key, vector } of changes) {
+    const id = BigInt(key);
+    // usearch keeps one vector per key (multi: false): a replaced vector is removed first.
+    if (graph.contains(id)) graph.remove(id);
+    if (vector) graph.add(id, vector);
+  }
 }
 
 /** Every vector in one growable matrix, scanned in full; a removed key's row takes the last row. */
@@ -118,10 +150,14 @@ class ExactIndex implements VectorIndex {
   }
 }
 
-function hnswIndex(exact: ExactIndex, keys: readonly number[], vectors: Float32Array, dims: number): VectorIndex {
-  const index = new usearch.Index({ dimensions: dims, metric: usearch.MetricKind.Cos, quantization: usearch.ScalarKind.F32, connectivity: 16, expansion_add: 128, expansion_search: 64, multi: false });
-  if (keys.length > 0) index.add(BigUint64Array.from(keys, (key) => BigInt(key)), vectors);
+/**
+ * HNSW over `graph`, which holds the same keys as the vectors (or is brought up to date with
+ * them by `applyToGraph`), with the exact scan beside it for small filtered sets and vectors.
+ */
+export function hnswIndex(keys: readonly number[], vectors: Float32Array, dims: number, graph: Graph): VectorIndex & { graph: Graph } {
+  const exact = new ExactIndex(keys, vectors, dims);
   return {
+    graph,
     get size() {
       return exact.size;
     },
@@ -131,7 +167,7 @@ function hnswIndex(exact: ExactIndex, keys: readonly number[], vectors: Float32A
       // A filter that keeps few papers is served exactly; otherwise over-fetch and filter.
       if (allowed && allowed.size < 20 * k) return exact.search(query, k, allowed);
       const fetch = allowed ? Math.min(size, Math.ceil((k * size) / allowed.size) * 2) : k;
-      const matches = index.search(query, Math.max(1, fetch), 0);
+      const matches = graph.search(query, Math.max(1, fetch), 0);
       const out: VectorMatch[] = [];
       for (let i = 0; i < matches.keys.length && out.length < k; i += 1) {
         const key = Number(matches.keys[i]);
@@ -142,12 +178,7 @@ function hnswIndex(exact: ExactIndex, keys: readonly number[], vectors: Float32A
     vector: (key) => exact.vector(key),
     apply(changes) {
       exact.apply(changes);
-      for (const { key, vector } of changes) {
-        const id = BigInt(key);
-        // usearch keeps one vector per key (multi: false): a replaced vector is removed first.
-        if (index.contains(id)) index.remove(id);
-        if (vector) index.add(id, vector);
-      }
+      applyToGraph(graph, changes);
     },
   };
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { createApp, type App } from '../../src/app.js';
@@ -6,9 +7,10 @@ import { importSource } from '../../src/catalog/import.js';
 import { openFileSource } from '../../src/ingest/formats.js';
 import { paperText } from '../../src/search/embedder.js';
 import { embedMissing, trainCatalogModel } from '../../src/search/embeddings.js';
-import { FOLLOW_EVERY_MS } from '../../src/search/service.js';
+import { graphFiles } from '../../src/search/graph-files.js';
+import { createSearch, FOLLOW_EVERY_MS } from '../../src/search/service.js';
 import { dropSchema, freshSchema, testDatabaseUrl } from '../postgres.js';
-import { fixture, tempDir } from '../support.js';
+import { fixture, tempApp, tempDir } from '../support.js';
 
 /** Two apps on one database, as a worker node and a web node are: each with its own vector index. */
 interface Nodes {
@@ -124,3 +126,36 @@ for (const backend of backends) {
     });
   });
 }
+
+test('a saved HNSW graph is loaded rather than rebuilt, and brought up to date with the changes after it', async () => {
+  const app = tempApp();
+  const { dir, cleanup } = tempDir();
+  try {
+    const { files, open } = await openFileSource('snapshot', [fixture('snapshot')]);
+    await importSource(app.store, open(files));
+    const embedder = await trainCatalogModel(app.searchStore, new Date(START), { dims: 32 });
+    await embedMissing(app.searchStore, embedder, { batchSize: 50, maxBatches: 2 });
+    const graphs = graphFiles(dir);
+    // Every index is HNSW here, as a catalog past EXACT_LIMIT is.
+    const start = () => createSearch({ store: app.searchStore, embeddings: app.searchStore, trendingScores: async () => new Map(), graphs, exactLimit: 0 });
+
+    const first = start();
+    assert.equal((await first.vectors())?.size, 100);
+    const savedAt = await app.searchStore.lastEmbeddingChange();
+    const saved = [`${encodeURIComponent(embedder.id)}.${savedAt}.usearch`];
+    assert.deepEqual(readdirSync(dir), saved);
+    first.close();
+
+    const [next] = await app.searchStore.papersToEmbed(embedder.id, 0, 1);
+    await embedMissing(app.searchStore, embedder);
+    const second = start();
+    assert.equal((await second.vectors())?.size, 200);
+    assert.deepEqual(readdirSync(dir), saved, 'loaded, so not built and saved again');
+    const [top] = (await second.search({ text: paperText(next!.paper), mode: 'semantic', limit: 1 })).items;
+    assert.equal(top?.paper.id, next!.paper.id);
+    second.close();
+  } finally {
+    app.cleanup();
+    cleanup();
+  }
+});
