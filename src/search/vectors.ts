@@ -29,7 +29,7 @@ export interface VectorIndex {
 /**
  * Up to this many vectors an exact scan is used: about 80 ms per query at 75k × 256 dims, with
  * perfect recall. Building HNSW over 75k took 106 s (recall@10 0.955, 0.7 ms per query), too slow
- * to do on the first query while the index is not saved to disk.
+ * to do at every start where the graph is not saved (PostgreSQL nodes, see graph-files.ts).
  */
 export const EXACT_LIMIT = 200_000;
 
