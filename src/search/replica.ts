@@ -11,7 +11,7 @@ import { deserializeLsa } from './lsa.js';
 import type { SimilarDeps } from './similar.js';
 import type { EmbeddingStore, SearchStore } from './store.js';
 import type { GraphFiles } from './graph-files.js';
-import { applyToGraph, buildGraph, EXACT_LIMIT, hnswIndex, loadGraph, buildVectorIndex, type Graph, type VectorIndex } from './vectors.js';
+import { applyToGraph, buildGraph, buildVectorIndex, EXACT_LIMIT, hnswIndex, loadGraph, type Graph, type VectorIndex } from './vectors.js';
 
 /** What semantic search and similar papers read, and the embedding change it includes. */
 export interface SemanticIndex extends SimilarDeps {
@@ -48,8 +48,9 @@ export interface VectorReplica {
 }
 
 /**
- * Changes read per step of catching up: each step then briefly yields, so a large catch-up
- * (an HNSW insert costs about a millisecond) never holds the server's thread for long.
+ * Changes read per step of catching up; after each step the server's other work runs, so a
+ * large catch-up holds its thread at most about half a second at a time (an HNSW insert costs
+ * about a millisecond; an exact-index append far less).
  */
 const FOLLOW_BATCH = 500;
 
