@@ -19,6 +19,7 @@ import { SqliteTrendingStore } from './store/sqlite/trending-store.js';
 import { SqliteSearchStore } from './store/sqlite/search-store.js';
 import { createSearch, type Search } from './search/service.js';
 import { lazyOnnxEmbedder, type Embedder } from './search/embedder.js';
+import { graphFiles, type GraphFiles } from './search/graph-files.js';
 import { trending } from './trending/trending.js';
 import { DigestService } from './digest/service.js';
 import { createDigestRenderer } from './digest/render.js';
@@ -79,6 +80,8 @@ interface Stores {
   communityStore: CommunityStore;
   jobs: JobQueue;
   rateLimiter(scope: string, limits: RateLimits): RateLimiter;
+  /** Where HNSW graphs are saved: beside a SQLite file; a PostgreSQL node builds its own at each start. */
+  graphs?: GraphFiles;
   close(): Promise<void>;
 }
 
@@ -103,7 +106,10 @@ export function createApp(config: AppConfig, now: () => Date = () => new Date(),
   // Search sorts by the past week's trending scores.
   const trendingScores = async () => new Map((await trending(trendingStore, 'week', now(), 100_000)).items.map((item) => [item.paperId, item.score]));
   const embeddingModel = config.embeddingModel === undefined ? undefined : lazyOnnxEmbedder(config.embeddingModel);
-  const search = createSearch({ store: searchStore, feed: searchStore, embeddings: searchStore, trendingScores, ...(embeddingModel && { embedder: embeddingModel }) });
+  const search = createSearch({
+    store: searchStore, feed: searchStore, embeddings: searchStore, trendingScores, now: () => now().getTime(),
+    ...(embeddingModel && { embedder: embeddingModel }), ...(stores.graphs && { graphs: stores.graphs }),
+  });
   const mail = config.mail ?? resolveMailConfig({}, config.dbFile, config.port);
   const mailer = createMailer(mail);
   const { digestStore, communityStore } = stores;
@@ -151,6 +157,7 @@ function sqliteStores(dbFile: string): Stores {
     communityStore: new SqliteCommunityStore(db),
     jobs: new SqliteJobQueue(db),
     rateLimiter: (scope, limits) => new SqliteRateLimiter(db, scope, limits),
+    graphs: graphFiles(graphFolderOf(dbFile)),
     close: async () => {
       fulltext.close();
       db.close();
@@ -176,4 +183,9 @@ function postgresStores(url: string, options: PostgresOptions): Stores {
       await db.close();
     },
   };
+}
+
+/** The folder of saved HNSW graphs beside a catalog file: `paperfeed.db` keeps them in `paperfeed.vectors/`. */
+function graphFolderOf(dbFile: string): string {
+  return dbFile.endsWith('.db') ? `${dbFile.slice(0, -3)}.vectors` : `${dbFile}.vectors`;
 }

@@ -6,16 +6,17 @@ import { z } from 'zod';
 import { PaperfeedError } from '../errors.js';
 import type { Paper } from '../catalog/paper.js';
 import type { Embedder } from './embedder.js';
-import { loadLsaEmbedder } from './embeddings.js';
 import { rrf, zFusion, type Scored } from './fusion.js';
 import { KeywordEngine } from './keyword-engine.js';
 import { planOf } from './keyword-index.js';
 import { highlightTerms, looseQuery, parseQuery, semanticText, withoutStopWords, type QueryNode } from './query.js';
-import { similarPapers, type ScoredPaper, type SimilarDeps } from './similar.js';
+import type { GraphFiles } from './graph-files.js';
+import { vectorReplica } from './replica.js';
+import { similarPapers, type ScoredPaper } from './similar.js';
 import { snippet } from './snippet.js';
 import type { EmbeddingStore, KeywordFeed, SearchStore, StoreFilters, StoredHit } from './store.js';
 import type { SearchHit, SearchQuery, SearchResult, SearchService, SearchSort } from './types.js';
-import { buildVectorIndex, type VectorIndex } from './vectors.js';
+import type { VectorIndex } from './vectors.js';
 
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/, 'expected a date YYYY-MM-DD').transform((value) => value.slice(0, 10))
   .refine((day) => !Number.isNaN(Date.parse(day)), 'not a real date');
@@ -55,7 +56,21 @@ export interface SearchDeps {
    * similar papers use instead of the catalog's LSA model; its vectors come from `paperfeed embed`.
    */
   embedder?: () => Promise<Embedder>;
+  /**
+   * How often the loaded vector index checks the store for vectors saved or dropped by any
+   * process (default {@link FOLLOW_EVERY_MS}).
+   */
+  followEveryMs?: number;
+  /** The clock, in milliseconds (tests pass a fake one). */
+  now?: () => number;
+  /** Where HNSW graphs are saved, so a large catalog's graph is built once, not at each start. */
+  graphs?: GraphFiles;
+  /** Up to this many vectors semantic search scans them all (default EXACT_LIMIT); HNSW beyond. */
+  exactLimit?: number;
 }
+
+/** Web nodes see another process's new vectors within this many milliseconds of a query. */
+export const FOLLOW_EVERY_MS = 5_000;
 
 /** The search service, with similar-paper lookup beside it. */
 export interface Search extends SearchService {
@@ -66,7 +81,10 @@ export interface Search extends SearchService {
    * answers every keyword query).
    */
   warm(): Promise<void>;
-  /** Forgets the loaded model and vectors, so the next query reads the newest ones. */
+  /**
+   * Makes the next semantic query bring the loaded vectors up to date with the store at once,
+   * rather than once the follow interval has passed (the embed job calls it after a run).
+   */
   refresh(): void;
   /** Stops the keyword index's thread. */
   close(): void;
@@ -74,19 +92,18 @@ export interface Search extends SearchService {
   vectors(): Promise<VectorIndex | undefined>;
 }
 
-/** Creates the search service over its ports. Embeddings are loaded on first semantic use. */
+/**
+ * Creates the search service over its ports. Embeddings are loaded on first semantic use, then
+ * followed: vectors saved or dropped since reach the index within `followEveryMs`.
+ */
 export function createSearch(deps: SearchDeps): Search {
   const engines: KeywordEngines = { store: deps.store, ...(deps.feed && { memory: new KeywordEngine(deps.feed) }) };
-  let semantic: Promise<SimilarDeps & { embedderId: string }> | undefined;
-
-  const loadSemantic = () => (semantic ??= (async () => {
-    const lsa = await loadLsaEmbedder(deps.embeddings);
-    if (!lsa) throw new PaperfeedError('conflict', 'semantic search needs embeddings: run "paperfeed embed" first');
-    const embedder = deps.embedder ? await deps.embedder() : lsa;
-    const { rowids, vectors, dims } = await deps.embeddings.embeddings(embedder.id);
-    if (rowids.length === 0) throw new PaperfeedError('conflict', `semantic search needs embeddings of ${embedder.id}: run "paperfeed embed" first`);
-    return { store: deps.store, model: lsa.model, embedder, index: buildVectorIndex(rowids, vectors, dims), embedderId: embedder.id };
-  })().catch((error: unknown) => { semantic = undefined; throw error; }));
+  const replica = vectorReplica({
+    store: deps.store, embeddings: deps.embeddings, ...(deps.embedder && { embedder: deps.embedder }),
+    followEveryMs: deps.followEveryMs ?? FOLLOW_EVERY_MS, now: deps.now ?? Date.now,
+    ...(deps.graphs && { graphs: deps.graphs }), ...(deps.exactLimit !== undefined && { exactLimit: deps.exactLimit }),
+  });
+  const loadSemantic = () => replica.current();
 
   const semanticRanking = async (node: QueryNode, filters: StoreFilters, depth: number): Promise<Scored<number>[]> => {
     const { embedder, index } = await loadSemantic();
@@ -144,7 +161,7 @@ export function createSearch(deps: SearchDeps): Search {
     },
 
     refresh() {
-      semantic = undefined;
+      replica.refresh();
     },
 
     close() {

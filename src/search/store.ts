@@ -75,9 +75,27 @@ export interface EmbeddingStore {
   countToEmbed(modelId: string): Promise<number>;
   /** Saves one batch of vectors atomically. */
   saveEmbeddings(modelId: string, rows: readonly { rowid: number; vector: Float32Array }[]): Promise<void>;
-  /** Every vector of a model, in rowid order, as one matrix. */
-  embeddings(modelId: string): Promise<{ rowids: number[]; vectors: Float32Array; dims: number }>;
+  /**
+   * Every vector of a model, in rowid order, as one matrix, and the embedding change (seq) they
+   * include: following the changes after `seq` brings the matrix up to date.
+   */
+  embeddings(modelId: string): Promise<{ rowids: number[]; vectors: Float32Array; dims: number; seq: number }>;
   embeddingOf(modelId: string, rowid: number): Promise<Float32Array | undefined>;
+  /** The newest embedding change's seq (0 for none): a cheap check whether any vector was saved or dropped. */
+  lastEmbeddingChange(): Promise<number>;
+  /**
+   * The model's vectors saved or dropped after seq `after` (a batch of up to about `limit`
+   * changes of any model), each paper once with its vector now or none if it was dropped, and the
+   * seq the batch reaches; undefined when nothing changed.
+   */
+  embeddingChangesAfter(modelId: string, after: number, limit: number): Promise<{ seq: number; vectors: { rowid: number; vector: Float32Array | undefined }[] } | undefined>;
+  /**
+   * The model of the family to serve: the oldest that still has vectors (a newer model's vectors
+   * are complete only once `dropOtherEmbeddings` has removed the older ones'), or none.
+   */
+  servedModelId(prefix: string): Promise<string | undefined>;
+  /** A stored model by id. */
+  model(id: string): Promise<StoredModel | undefined>;
   /** Title and abstract of papers to train on: all, or an even sample of about `max`. */
   trainingTexts(max: number): Promise<string[]>;
 }

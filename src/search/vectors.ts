@@ -9,69 +9,165 @@ export interface VectorMatch {
   score: number;
 }
 
+/** A key's vector as it is now in the store, or none: the key's vector was dropped. */
+export interface VectorChange {
+  key: number;
+  vector: Float32Array | undefined;
+}
+
 export interface VectorIndex {
   readonly size: number;
   readonly dims: number;
   /** The k nearest keys; with `allowed`, only those keys (filters applied before top-k). */
   search(query: Float32Array, k: number, allowed?: ReadonlySet<number>): VectorMatch[];
-  /** The stored vector of a key. */
+  /** A copy of the stored vector of a key. */
   vector(key: number): Float32Array | undefined;
+  /** Adds or replaces the changed keys' vectors and removes the dropped ones. */
+  apply(changes: readonly VectorChange[]): void;
 }
 
 /**
  * Up to this many vectors an exact scan is used: about 80 ms per query at 75k × 256 dims, with
  * perfect recall. Building HNSW over 75k took 106 s (recall@10 0.955, 0.7 ms per query), too slow
- * to do on the first query while the index is not saved to disk.
+ * to do at every start where the graph is not saved (PostgreSQL nodes, see graph-files.ts).
  */
 export const EXACT_LIMIT = 200_000;
 
 /** The index that fits the size: exact when small, HNSW otherwise (or as `kind` says). */
 export function buildVectorIndex(keys: readonly number[], vectors: Float32Array, dims: number, kind?: 'exact' | 'hnsw'): VectorIndex {
-  const exact = exactIndex(keys, vectors, dims);
-  return (kind ?? (keys.length <= EXACT_LIMIT ? 'exact' : 'hnsw')) === 'exact' ? exact : hnswIndex(exact, keys, vectors, dims);
+  return (kind ?? (keys.length <= EXACT_LIMIT ? 'exact' : 'hnsw')) === 'exact'
+    ? new ExactIndex(keys, vectors, dims)
+    : hnswIndex(keys, vectors, dims, buildGraph(keys, vectors, dims));
 }
 
-function exactIndex(keys: readonly number[], vectors: Float32Array, dims: number): VectorIndex {
-  const position = new Map(keys.map((key, i) => [key, i]));
-  const scoreAt = (query: Float32Array, i: number) => {
-    let sum = 0;
-    const base = i * dims;
-    for (let d = 0; d < dims; d += 1) sum += query[d]! * vectors[base + d]!;
-    return sum;
-  };
-  return {
-    size: keys.length,
-    dims,
-    search(query, k, allowed) {
-      const top = new TopK(k);
-      if (allowed && allowed.size < keys.length) {
-        for (const key of allowed) {
-          const i = position.get(key);
-          if (i !== undefined) top.offer(key, scoreAt(query, i));
-        }
-      } else {
-        for (let i = 0; i < keys.length; i += 1) top.offer(keys[i]!, scoreAt(query, i));
+/** usearch's HNSW graph, as paperfeed configures it. */
+export type Graph = InstanceType<typeof usearch.Index>;
+
+function emptyGraph(dims: number): Graph {
+  return new usearch.Index({ dimensions: dims, metric: usearch.MetricKind.Cos, quantization: usearch.ScalarKind.F32, connectivity: 16, expansion_add: 128, expansion_search: 64, multi: false });
+}
+
+/** An HNSW graph over the vectors (slow: about 1.4 ms a vector at 256 dims on 2 cores). */
+export function buildGraph(keys: readonly number[], vectors: Float32Array, dims: number): Graph {
+  const graph = emptyGraph(dims);
+  if (keys.length > 0) graph.add(BigUint64Array.from(keys, (key) => BigInt(key)), vectors);
+  return graph;
+}
+
+/** A graph saved with `graph.save(file)`. */
+export function loadGraph(file: string, dims: number): Graph {
+  const graph = emptyGraph(dims);
+  graph.load(file);
+  return graph;
+}
+
+/** Adds, replaces and removes vectors in a graph. */
+export function applyToGraph(graph: Graph, changes: readonly VectorChange[]): void {
+  for (const { key, vector } of changes) {
+    const id = BigInt(key);
+    // usearch keeps one vector per key (multi: false): a replaced vector is removed first.
+    if (graph.contains(id)) graph.remove(id);
+    if (vector) graph.add(id, vector);
+  }
+}
+
+/** Every vector in one growable matrix, scanned in full; a removed key's row takes the last row. */
+class ExactIndex implements VectorIndex {
+  private readonly keys: number[];
+  private readonly position: Map<number, number>;
+  private matrix: Float32Array;
+
+  constructor(keys: readonly number[], vectors: Float32Array, readonly dims: number) {
+    this.keys = [...keys];
+    this.position = new Map(keys.map((key, i) => [key, i]));
+    this.matrix = vectors;
+  }
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  search(query: Float32Array, k: number, allowed?: ReadonlySet<number>): VectorMatch[] {
+    const top = new TopK(k);
+    if (allowed && allowed.size < this.keys.length) {
+      for (const key of allowed) {
+        const i = this.position.get(key);
+        if (i !== undefined) top.offer(key, this.scoreAt(query, i));
       }
-      return top.sorted();
-    },
-    vector(key) {
-      const i = position.get(key);
-      return i === undefined ? undefined : vectors.subarray(i * dims, (i + 1) * dims);
-    },
-  };
+    } else {
+      for (let i = 0; i < this.keys.length; i += 1) top.offer(this.keys[i]!, this.scoreAt(query, i));
+    }
+    return top.sorted();
+  }
+
+  vector(key: number): Float32Array | undefined {
+    const i = this.position.get(key);
+    return i === undefined ? undefined : this.matrix.slice(i * this.dims, (i + 1) * this.dims);
+  }
+
+  apply(changes: readonly VectorChange[]): void {
+    for (const { key, vector } of changes) {
+      const i = this.position.get(key);
+      if (vector) {
+        if (i !== undefined) this.matrix.set(vector, i * this.dims);
+        else this.append(key, vector);
+      } else if (i !== undefined) {
+        this.removeAt(i);
+      }
+    }
+  }
+
+  private scoreAt(query: Float32Array, i: number): number {
+    let sum = 0;
+    const base = i * this.dims;
+    for (let d = 0; d < this.dims; d += 1) sum += query[d]! * this.matrix[base + d]!;
+    return sum;
+  }
+
+  private append(key: number, vector: Float32Array): void {
+    const i = this.keys.length;
+    if ((i + 1) * this.dims > this.matrix.length) {
+      // Doubling keeps appends amortised constant; the matrix may be shared with its loader, so copy.
+      const grown = new Float32Array(Math.max(16, 2 * (i + 1)) * this.dims);
+      grown.set(this.matrix.subarray(0, i * this.dims));
+      this.matrix = grown;
+    }
+    this.matrix.set(vector, i * this.dims);
+    this.keys.push(key);
+    this.position.set(key, i);
+  }
+
+  private removeAt(i: number): void {
+    const last = this.keys.length - 1;
+    const lastKey = this.keys[last]!;
+    this.position.delete(this.keys[i]!);
+    if (i !== last) {
+      this.matrix.copyWithin(i * this.dims, last * this.dims, (last + 1) * this.dims);
+      this.keys[i] = lastKey;
+      this.position.set(lastKey, i);
+    }
+    this.keys.pop();
+  }
 }
 
-function hnswIndex(exact: VectorIndex, keys: readonly number[], vectors: Float32Array, dims: number): VectorIndex {
-  const index = new usearch.Index({ dimensions: dims, metric: usearch.MetricKind.Cos, quantization: usearch.ScalarKind.F32, connectivity: 16, expansion_add: 128, expansion_search: 64, multi: false });
-  index.add(BigUint64Array.from(keys, (key) => BigInt(key)), vectors);
+/**
+ * HNSW over `graph`, which holds the same keys as the vectors (or is brought up to date with
+ * them by `applyToGraph`), with the exact scan beside it for small filtered sets and vectors.
+ */
+export function hnswIndex(keys: readonly number[], vectors: Float32Array, dims: number, graph: Graph): VectorIndex & { graph: Graph } {
+  const exact = new ExactIndex(keys, vectors, dims);
   return {
-    size: keys.length,
+    graph,
+    get size() {
+      return exact.size;
+    },
     dims,
     search(query, k, allowed) {
+      const size = exact.size;
       // A filter that keeps few papers is served exactly; otherwise over-fetch and filter.
       if (allowed && allowed.size < 20 * k) return exact.search(query, k, allowed);
-      const fetch = allowed ? Math.min(keys.length, Math.ceil((k * keys.length) / allowed.size) * 2) : k;
-      const matches = index.search(query, Math.max(1, fetch), 0);
+      const fetch = allowed ? Math.min(size, Math.ceil((k * size) / allowed.size) * 2) : k;
+      const matches = graph.search(query, Math.max(1, fetch), 0);
       const out: VectorMatch[] = [];
       for (let i = 0; i < matches.keys.length && out.length < k; i += 1) {
         const key = Number(matches.keys[i]);
@@ -80,6 +176,10 @@ function hnswIndex(exact: VectorIndex, keys: readonly number[], vectors: Float32
       return out.length < k && allowed ? exact.search(query, k, allowed) : out;
     },
     vector: (key) => exact.vector(key),
+    apply(changes) {
+      exact.apply(changes);
+      applyToGraph(graph, changes);
+    },
   };
 }
 

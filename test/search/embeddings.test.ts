@@ -93,6 +93,22 @@ test('vector index: HNSW finds what the exact scan finds', () => {
   assert.deepEqual(hnsw.search(query, 3, new Set([5, 6, 7])).map((m) => m.key).sort(), [5, 6, 7]);
 });
 
+test('vector index: changes add, replace and remove keys, exact and HNSW alike', () => {
+  const dims = 4;
+  const unit = (...values: number[]) => normalize(Float32Array.from(values));
+  const vectors = new Float32Array([...unit(1, 0, 0, 0), ...unit(0, 1, 0, 0), ...unit(0, 0, 1, 0)]);
+  for (const kind of ['exact', 'hnsw'] as const) {
+    const index = buildVectorIndex([1, 2, 3], vectors.slice(), dims, kind);
+    index.apply([{ key: 4, vector: unit(0, 0, 0, 1) }, { key: 1, vector: undefined }, { key: 2, vector: unit(0, 0, 1, 1) }]);
+    assert.equal(index.size, 3, kind);
+    assert.equal(index.vector(1), undefined, kind);
+    assert.deepEqual(index.vector(2), unit(0, 0, 1, 1), kind);
+    assert.deepEqual(index.search(unit(0, 0, 0, 1), 1).map((m) => m.key), [4], kind);
+    assert.deepEqual(index.search(unit(1, 0, 0, 0.1), 3).map((m) => m.key).sort(), [2, 3, 4], kind);
+    assert.deepEqual(index.search(unit(0, 0, 1, 0), 3, new Set([1, 3])).map((m) => m.key), [3], kind);
+  }
+});
+
 test('fusion: RRF by rank, z-score by calibrated score', () => {
   assert.deepEqual(rrf([[{ key: 'a', score: 9 }, { key: 'b', score: 1 }], [{ key: 'b', score: 5 }]]).map((s) => s.key), ['b', 'a']);
   assert.deepEqual(zFusion([[{ key: 'a', score: 3 }, { key: 'b', score: 1 }], [{ key: 'a', score: 0.1 }, { key: 'b', score: 0.9 }]], [2, 1]).map((s) => s.key), ['a', 'b']);

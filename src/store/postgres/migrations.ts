@@ -1,5 +1,5 @@
 import type { Migration } from '../sqlite/migrations.js';
-import { SEARCH_1 } from './search-sql.js';
+import { SEARCH_1, SEARCH_2 } from './search-sql.js';
 import { COMMUNITY_1 } from './community-sql.js';
 import { DIGEST_1 } from './digest-sql.js';
 import { RATE_LIMIT_1 } from './rate-limit-sql.js';
@@ -102,4 +102,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: 'digest-1', sql: DIGEST_1 },
   { name: 'community-1', sql: COMMUNITY_1 },
   { name: 'rate-limit-1', sql: RATE_LIMIT_1 },
+  { name: 'search-2', sql: SEARCH_2 },
 ];

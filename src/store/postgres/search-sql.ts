@@ -29,6 +29,30 @@ export const SEARCH_1 = `
   EXECUTE FUNCTION embeddings_stale();
 `;
 
+/**
+ * `embedding_changes`: every vector saved or dropped, numbered, so each process's loaded vector
+ * index can follow the table by seq (as on SQLite). A change names the row only; the follower
+ * reads the row's vector as it is now, or learns it is gone.
+ */
+export const SEARCH_2 = `
+  CREATE TABLE embedding_changes (
+    seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    model text NOT NULL,
+    paper_rowid bigint NOT NULL
+  );
+  CREATE FUNCTION embedding_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    IF TG_OP = 'DELETE' THEN
+      INSERT INTO embedding_changes (model, paper_rowid) VALUES (old.model, old.paper_rowid);
+    ELSE
+      INSERT INTO embedding_changes (model, paper_rowid) VALUES (new.model, new.paper_rowid);
+    END IF;
+    RETURN NULL;
+  END $$;
+  CREATE TRIGGER embedding_changed AFTER INSERT OR UPDATE OR DELETE ON embeddings
+  FOR EACH ROW EXECUTE FUNCTION embedding_changed();
+`;
+
 /** The weight each field carries in the `search` vector (migrations `catalog-1` and `catalog-2`). */
 const WEIGHT: Record<Field, string> = { title: 'A', authors: 'B', abstract: 'C', categories: 'D' };
 
@@ -123,6 +147,7 @@ export const SEARCH_SQL = {
     FROM (SELECT DISTINCT paper_rowid FROM changes WHERE seq > $1 AND seq <= $2 AND paper_rowid IS NOT NULL) c
     LEFT JOIN papers p ON p.rowid = c.paper_rowid`,
 
+  getModel: `SELECT id, created_at AS "createdAt", papers, data FROM search_models WHERE id = $1`,
   latestModel: `
     SELECT id, created_at AS "createdAt", papers, data FROM search_models
     WHERE starts_with(id, $1) ORDER BY created_at DESC, id DESC LIMIT 1`,
@@ -130,6 +155,13 @@ export const SEARCH_SQL = {
     INSERT INTO search_models (id, created_at, papers, data) VALUES ($1, $2, $3, $4)
     ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at, papers = excluded.papers, data = excluded.data`,
   deleteOtherEmbeddings: `DELETE FROM embeddings WHERE model <> $1 AND starts_with(model, $2)`,
+  // Nobody follows a replaced model's vectors: its changes go with them.
+  deleteOtherEmbeddingChanges: `DELETE FROM embedding_changes WHERE model <> $1 AND starts_with(model, $2)`,
+  /** The oldest model of the family that still has vectors: a newer one's are complete only once it has dropped the older ones'. */
+  servedModelId: `
+    SELECT m.id FROM search_models m
+    WHERE starts_with(m.id, $1) AND EXISTS (SELECT 1 FROM embeddings e WHERE e.model = m.id)
+    ORDER BY m.created_at, m.id LIMIT 1`,
 
   /** Papers without a vector of this model, in rowid order from a point, for resumable batches. */
   papersToEmbed: `
@@ -147,6 +179,13 @@ export const SEARCH_SQL = {
     ON CONFLICT (model, paper_rowid) DO UPDATE SET vector = excluded.vector`,
   embeddingsOf: `SELECT paper_rowid AS rowid, vector FROM embeddings WHERE model = $1 ORDER BY paper_rowid`,
   embeddingOf: `SELECT vector FROM embeddings WHERE model = $1 AND paper_rowid = $2`,
+  lastEmbeddingChange: `SELECT coalesce(max(seq), 0) AS seq FROM embedding_changes`,
+  embeddingChangesEnd: `SELECT max(seq) AS seq FROM (SELECT seq FROM embedding_changes WHERE seq > $1 ORDER BY seq LIMIT $2) batch`,
+  // The model's ($1) papers whose vector changed in ($2, $3], each once, with its vector now (none if dropped).
+  changedEmbeddings: `
+    SELECT c.paper_rowid AS rowid, e.vector
+    FROM (SELECT DISTINCT paper_rowid FROM embedding_changes WHERE seq > $2 AND seq <= $3 AND model = $1) c
+    LEFT JOIN embeddings e ON e.model = $1 AND e.paper_rowid = c.paper_rowid`,
   /** Every paper's text, for training a model on the catalog; a stride samples large catalogs evenly. */
   trainingTexts: `SELECT doc->>'title' AS title, doc->>'abstract' AS abstract FROM papers WHERE rowid % $1 = 0 ORDER BY rowid`,
 } as const;

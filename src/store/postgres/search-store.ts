@@ -71,6 +71,18 @@ export class PostgresSearchStore implements SearchStore, EmbeddingStore, Keyword
 
   async dropOtherEmbeddings(modelId: string, family: string): Promise<void> {
     await this.db.executeSql(SEARCH_SQL.deleteOtherEmbeddings, [modelId, family]);
+    // After the vectors: their triggers write the changes this removes.
+    await this.db.executeSql(SEARCH_SQL.deleteOtherEmbeddingChanges, [modelId, family]);
+  }
+
+  async servedModelId(prefix: string): Promise<string | undefined> {
+    const [row] = await this.db.executeSql<{ id: string }>(SEARCH_SQL.servedModelId, [prefix]);
+    return row?.id;
+  }
+
+  async model(id: string): Promise<StoredModel | undefined> {
+    const [row] = await this.db.executeSql<StoredModel>(SEARCH_SQL.getModel, [id]);
+    return row;
   }
 
   async papersToEmbed(modelId: string, after: number, limit: number): Promise<{ rowid: number; paper: Paper }[]> {
@@ -86,12 +98,26 @@ export class PostgresSearchStore implements SearchStore, EmbeddingStore, Keyword
     await this.db.executeSql(SEARCH_SQL.saveEmbeddings, [modelId, rows.map((row) => row.rowid), rows.map((row) => toBytes(row.vector))]);
   }
 
-  async embeddings(modelId: string): Promise<{ rowids: number[]; vectors: Float32Array; dims: number }> {
+  async embeddings(modelId: string): Promise<{ rowids: number[]; vectors: Float32Array; dims: number; seq: number }> {
+    // The seq first: a change committed between the two reads is then followed again, which
+    // changes nothing (a follower reads each changed vector as it is now).
+    const seq = await this.lastEmbeddingChange();
     const rows = await this.db.executeSql<{ rowid: string; vector: Buffer }>(SEARCH_SQL.embeddingsOf, [modelId]);
     const dims = rows[0] ? rows[0].vector.byteLength / 4 : 0;
     const vectors = new Float32Array(rows.length * dims);
     rows.forEach((row, i) => vectors.set(toFloats(row.vector), i * dims));
-    return { rowids: rows.map((row) => Number(row.rowid)), vectors, dims };
+    return { rowids: rows.map((row) => Number(row.rowid)), vectors, dims, seq };
+  }
+
+  async lastEmbeddingChange(): Promise<number> {
+    return Number((await this.db.executeSql<{ seq: string }>(SEARCH_SQL.lastEmbeddingChange))[0]!.seq);
+  }
+
+  async embeddingChangesAfter(modelId: string, after: number, limit: number): Promise<{ seq: number; vectors: { rowid: number; vector: Float32Array | undefined }[] } | undefined> {
+    const [end] = await this.db.executeSql<{ seq: string | null }>(SEARCH_SQL.embeddingChangesEnd, [after, limit]);
+    if (end?.seq == null) return undefined;
+    const rows = await this.db.executeSql<{ rowid: string; vector: Buffer | null }>(SEARCH_SQL.changedEmbeddings, [modelId, after, end.seq]);
+    return { seq: Number(end.seq), vectors: rows.map((row) => ({ rowid: Number(row.rowid), vector: row.vector === null ? undefined : toFloats(row.vector) })) };
   }
 
   async embeddingOf(modelId: string, rowid: number): Promise<Float32Array | undefined> {

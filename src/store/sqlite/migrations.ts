@@ -2,7 +2,7 @@ import { COMMUNITY_1 } from './community-sql.js';
 import { DIGEST_1 } from './digest-sql.js';
 import { JOBS_1 } from './jobs-sql.js';
 import { RATE_LIMIT_1 } from './rate-limit-sql.js';
-import { SEARCH_1 } from './search-sql.js';
+import { SEARCH_1, SEARCH_2 } from './search-sql.js';
 
 /** One named schema change. */
 export interface Migration {
@@ -79,4 +79,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: 'community-1', sql: COMMUNITY_1 },
   { name: 'jobs-1', sql: JOBS_1 },
   { name: 'rate-limit-1', sql: RATE_LIMIT_1 },
+  { name: 'search-2', sql: SEARCH_2 },
 ];

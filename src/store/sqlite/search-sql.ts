@@ -31,6 +31,28 @@ export const SEARCH_1 = `
   END;
 `;
 
+/**
+ * `embedding_changes`: every vector saved or dropped (a paper edited or deleted, an older model
+ * replaced), in commit order, so each process's loaded vector index can follow the table by seq
+ * instead of reading every vector again. A change names the row only; the follower reads the
+ * row's vector as it is now, or learns it is gone.
+ */
+export const SEARCH_2 = `
+  CREATE TABLE embedding_changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    model TEXT NOT NULL,
+    paper_rowid INTEGER NOT NULL
+  );
+  CREATE TRIGGER embedding_saved AFTER INSERT ON embeddings BEGIN
+    INSERT INTO embedding_changes (model, paper_rowid) VALUES (new.model, new.paper_rowid);
+  END;
+  CREATE TRIGGER embedding_replaced AFTER UPDATE ON embeddings BEGIN
+    INSERT INTO embedding_changes (model, paper_rowid) VALUES (new.model, new.paper_rowid);
+  END;
+  CREATE TRIGGER embedding_dropped AFTER DELETE ON embeddings BEGIN
+    INSERT INTO embedding_changes (model, paper_rowid) VALUES (old.model, old.paper_rowid);
+  END;
+`;
 
 /** Quotes user text as one FTS5 string: the only way user text reaches MATCH. */
 function quote(text: string): string {
@@ -133,6 +155,13 @@ export const SEARCH_SQL = {
   latestModel: `SELECT id, created_at AS createdAt, papers, data FROM search_models WHERE id LIKE @prefix || '%' ORDER BY created_at DESC, id DESC LIMIT 1`,
   saveModel: `INSERT OR REPLACE INTO search_models (id, created_at, papers, data) VALUES (@id, @createdAt, @papers, @data)`,
   deleteOtherEmbeddings: `DELETE FROM embeddings WHERE model <> ? AND model LIKE ? || '%'`,
+  // Nobody follows a replaced model's vectors: its changes go with them.
+  deleteOtherEmbeddingChanges: `DELETE FROM embedding_changes WHERE model <> ? AND model LIKE ? || '%'`,
+  /** The oldest model of the family that still has vectors: a newer one's are complete only once it has dropped the older ones'. */
+  servedModelId: `
+    SELECT m.id FROM search_models m
+    WHERE m.id LIKE @prefix || '%' AND EXISTS (SELECT 1 FROM embeddings e WHERE e.model = m.id)
+    ORDER BY m.created_at, m.id LIMIT 1`,
 
   /** Papers without a vector of this model, in rowid order from a point, for resumable batches. */
   papersToEmbed: `
@@ -145,6 +174,13 @@ export const SEARCH_SQL = {
   saveEmbedding: `INSERT OR REPLACE INTO embeddings (model, paper_rowid, vector) VALUES (?, ?, ?)`,
   embeddingsOf: `SELECT e.paper_rowid AS rowid, e.vector AS vector FROM embeddings e WHERE e.model = ? ORDER BY e.paper_rowid`,
   embeddingOf: `SELECT vector FROM embeddings WHERE model = ? AND paper_rowid = ?`,
+  lastEmbeddingChange: `SELECT coalesce(max(seq), 0) FROM embedding_changes`,
+  embeddingChangesEnd: `SELECT max(seq) FROM (SELECT seq FROM embedding_changes WHERE seq > ? ORDER BY seq LIMIT ?)`,
+  // The model's papers whose vector changed in (@after, @end], each once, with its vector now (none if dropped).
+  changedEmbeddings: `
+    SELECT c.paper_rowid AS rowid, e.vector AS vector
+    FROM (SELECT DISTINCT paper_rowid FROM embedding_changes WHERE seq > @after AND seq <= @end AND model = @model) c
+    LEFT JOIN embeddings e ON e.model = @model AND e.paper_rowid = c.paper_rowid`,
   /** Every paper's text, for training a model on the catalog; a stride samples large catalogs evenly. */
   trainingTexts: `SELECT json_extract(doc, '$.title') AS title, json_extract(doc, '$.abstract') AS abstract FROM papers WHERE rowid % @stride = 0`,
 } as const;

@@ -91,7 +91,18 @@ export class SqliteSearchStore implements SearchStore, EmbeddingStore, KeywordFe
   }
 
   async dropOtherEmbeddings(modelId: string, family: string): Promise<void> {
-    this.statement('deleteOtherEmbeddings', () => SEARCH_SQL.deleteOtherEmbeddings).run(modelId, family);
+    this.db.transaction(() => {
+      this.statement('deleteOtherEmbeddings', () => SEARCH_SQL.deleteOtherEmbeddings).run(modelId, family);
+      this.statement('deleteOtherEmbeddingChanges', () => SEARCH_SQL.deleteOtherEmbeddingChanges).run(modelId, family);
+    })();
+  }
+
+  async servedModelId(prefix: string): Promise<string | undefined> {
+    return this.statement('servedModelId', () => SEARCH_SQL.servedModelId).pluck().get({ prefix }) as string | undefined;
+  }
+
+  async model(id: string): Promise<StoredModel | undefined> {
+    return this.statement('getModel', () => SEARCH_SQL.getModel).get(id) as StoredModel | undefined;
   }
 
   async papersToEmbed(modelId: string, after: number, limit: number): Promise<{ rowid: number; paper: Paper }[]> {
@@ -110,12 +121,27 @@ export class SqliteSearchStore implements SearchStore, EmbeddingStore, KeywordFe
     })();
   }
 
-  async embeddings(modelId: string): Promise<{ rowids: number[]; vectors: Float32Array; dims: number }> {
-    const rows = this.statement('embeddingsOf', () => SEARCH_SQL.embeddingsOf).all(modelId) as { rowid: number; vector: Buffer }[];
+  async embeddings(modelId: string): Promise<{ rowids: number[]; vectors: Float32Array; dims: number; seq: number }> {
+    // One read transaction: the vectors are exactly those as of the seq.
+    const { seq, rows } = this.db.transaction(() => ({
+      seq: this.statement('lastEmbeddingChange', () => SEARCH_SQL.lastEmbeddingChange).pluck().get() as number,
+      rows: this.statement('embeddingsOf', () => SEARCH_SQL.embeddingsOf).all(modelId) as { rowid: number; vector: Buffer }[],
+    }))();
     const dims = rows[0] ? rows[0].vector.byteLength / 4 : 0;
     const vectors = new Float32Array(rows.length * dims);
     rows.forEach((row, i) => vectors.set(toFloats(row.vector), i * dims));
-    return { rowids: rows.map((row) => row.rowid), vectors, dims };
+    return { rowids: rows.map((row) => row.rowid), vectors, dims, seq };
+  }
+
+  async lastEmbeddingChange(): Promise<number> {
+    return this.statement('lastEmbeddingChange', () => SEARCH_SQL.lastEmbeddingChange).pluck().get() as number;
+  }
+
+  async embeddingChangesAfter(modelId: string, after: number, limit: number): Promise<{ seq: number; vectors: { rowid: number; vector: Float32Array | undefined }[] } | undefined> {
+    const end = this.statement('embeddingChangesEnd', () => SEARCH_SQL.embeddingChangesEnd).pluck().get(after, limit) as number | null;
+    if (end === null) return undefined;
+    const rows = this.statement('changedEmbeddings', () => SEARCH_SQL.changedEmbeddings).all({ model: modelId, after, end }) as { rowid: number; vector: Buffer | null }[];
+    return { seq: end, vectors: rows.map((row) => ({ rowid: row.rowid, vector: row.vector === null ? undefined : toFloats(row.vector) })) };
   }
 
   async embeddingOf(modelId: string, rowid: number): Promise<Float32Array | undefined> {
