@@ -194,7 +194,7 @@ export async function keywordPage(
   const page = (query: QueryNode | undefined, pageOffset: number, pageLimit: number) =>
     matchPage(engines, query, filters, sort, trending, pageLimit, pageOffset);
   const loose = node && looseQuery(node);
-  if (loose && loose.words >= DESCRIPTION_WORDS) return page(loose.any, offset, limit);
+  if (loose && loose.words >= DESCRIPTION_WORDS) return page(loose.anyWord, offset, limit);
   const strict = await page(node, offset, limit);
   if (!loose || sort !== 'relevance' || strict.total >= offset + limit) return strict;
   const rest = await page(loose.some, Math.max(0, offset - strict.total), limit - strict.hits.length);
