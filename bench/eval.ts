@@ -127,7 +127,7 @@ async function cacm(collectionDir: string): Promise<void> {
       }
       emit({ collection: 'cacm', engine, queries: judged.length, map: round4(mean(ap)), 'ndcg@10': round4(mean(n10)) });
     };
-    // The same BM25 from FTS5 and from the in-memory index: the figures must agree.
+    // FTS5's bm25() (what answers before the index is built) and the in-memory index's BM25 (the default).
     const memory = new KeywordEngine(app.searchStore);
     await memory.build();
     for (const [engine, engines] of [['keyword bm25 (stemmed, FTS5)', { store: app.searchStore }], ['keyword bm25 (stemmed, in-memory index)', { store: app.searchStore, memory }]] as const) {

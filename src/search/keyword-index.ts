@@ -1,15 +1,17 @@
 /**
  * An in-memory top-k keyword engine: an inverted index in compact typed arrays that ranks by
- * the same BM25 as the full-text index's `bm25(papers_fts, 2, 1, 1, 1)`, but finds the top k
- * without scoring every match (MaxScore, Turtle & Flood 1995). FTS5 scores every matching row
- * before sorting, which is what made common-word queries slow (docs/search.md).
+ * BM25 and finds the top k without scoring every match (MaxScore, Turtle & Flood 1995). FTS5
+ * scores every matching row before sorting, which is what made common-word queries slow
+ * (docs/search.md). It matches what FTS5 matches, with FTS5's IDF, k1 and title weight, but
+ * measures a paper's length as FTS5 cannot, in title-weighted content words, and uses b 0.5
+ * (both chosen on CACM, docs/search.md); so its scores differ from `bm25(papers_fts, 2, 1, 1, 1)`.
  *
  * It answers relevance-ordered queries of bare words, prefixes, OR and exclusions; phrases and
  * fields need positions or columns, so those stay with FTS5 (`planOf` returns undefined).
  */
 import type { Paper } from '../catalog/paper.js';
 import type { QueryNode } from './query.js';
-import { stem, words } from './text.js';
+import { isContentWord, stem, words } from './text.js';
 
 /** One paper's searchable text, as the full-text index holds it (authors and categories joined). */
 export interface IndexedText {
@@ -24,9 +26,13 @@ export function indexedText(paper: Pick<Paper, 'title' | 'authors' | 'abstract' 
   return { title: paper.title, authors: paper.authors.map((author) => author.name).join(', '), abstract: paper.abstract, categories: paper.categories.join(' ') };
 }
 
-/** BM25 constants and column weights of FTS5's bm25() as search-sql.ts calls it. */
+/** BM25 constants: k1 and the title weight are FTS5's as search-sql.ts calls bm25(); b is ours. */
 const K1 = 1.2;
-const B = 0.75;
+/**
+ * How much a long paper's matches are discounted. FTS5 fixes 0.75; with lengths counted in
+ * content words, each half of CACM's queries chose 0.5 for the other (MAP 0.358 → 0.367).
+ */
+const B = 0.5;
 const TITLE_WEIGHT = 2;
 /** Weighted frequencies are kept in one byte; a word 255 times in one paper is capped there. */
 const MAX_TF = 255;
@@ -126,14 +132,14 @@ export class KeywordIndex {
   private logDocs = new Uint32Array(1 << 16);
   private logTfs = new Uint8Array(1 << 16);
   private logSize = 0;
-  /** Per doc number: its rowid, token count and liveness; and per rowid its live doc number + 1. */
+  /** Per doc number: its rowid, length (see `put`) and liveness; and per rowid its live doc number + 1. */
   private rowids = new Uint32Array(1024);
   private lengths = new Uint32Array(1024);
   private live = new Uint8Array(1024);
   private docCount = 0;
   private docOfRowid = new Uint32Array(1024);
   private liveDocs = 0;
-  private totalTokens = 0;
+  private totalLength = 0;
   /** Each word's term id, so that a common word is stemmed and looked up once. */
   private readonly wordTerms = new Map<string, number>();
 
@@ -150,7 +156,12 @@ export class KeywordIndex {
       + this.rowids.byteLength + this.lengths.byteLength + this.live.byteLength + this.docOfRowid.byteLength;
   }
 
-  /** Adds a paper, or replaces the one with this rowid. */
+  /**
+   * Adds a paper, or replaces the one with this rowid. Every word is indexed (a query of stop
+   * words only searches them), but the paper's length is counted in the units of its scored
+   * frequencies: content words, title words twice (CACM MAP 0.348 → 0.358; every word, title
+   * words twice, gave 0.356), since stop words are never scored.
+   */
   put(rowid: number, text: IndexedText): void {
     this.remove(rowid);
     const doc = this.docCount++;
@@ -165,7 +176,7 @@ export class KeywordIndex {
       for (const word of words(field)) {
         const term = this.termOfWord(word);
         frequencies.set(term, (frequencies.get(term) ?? 0) + weight);
-        length += 1;
+        if (isContentWord(word)) length += weight;
       }
     }
     for (const [term, tf] of frequencies) this.log(term, doc, Math.min(MAX_TF, tf));
@@ -175,7 +186,7 @@ export class KeywordIndex {
     if (rowid >= this.docOfRowid.length) this.docOfRowid = grow(this.docOfRowid, rowid + 1);
     this.docOfRowid[rowid] = doc + 1;
     this.liveDocs += 1;
-    this.totalTokens += length;
+    this.totalLength += length;
   }
 
   /** Removes the paper with this rowid, if indexed. */
@@ -185,7 +196,7 @@ export class KeywordIndex {
     this.live[doc] = 0;
     this.docOfRowid[rowid] = 0;
     this.liveDocs -= 1;
-    this.totalTokens -= this.lengths[doc]!;
+    this.totalLength -= this.lengths[doc]!;
   }
 
   /** Postings waiting in the log. */
@@ -258,7 +269,8 @@ export class KeywordIndex {
    */
   search(plan: KeywordPlan, k: number): KeywordTopK {
     if (this.logSize > 0) this.flush();
-    const avgdl = this.liveDocs > 0 ? this.totalTokens / this.liveDocs : 1;
+    // Papers of stop words only have length 0; if all are, any average but 0 gives them b's full weight.
+    const avgdl = this.totalLength > 0 ? this.totalLength / this.liveDocs : 1;
     const required = plan.required.map((group) => group.map((word) => this.postings(word)));
     const excluded = plan.excluded.flat().map((word) => this.postings(word));
     // FTS5 sums the phrases in the order of the MATCH expression: the required words, in order.

@@ -8,7 +8,7 @@
  * stray operators and punctuation are ignored; only input with no sensible reading is an error.
  */
 import { PaperfeedError } from '../errors.js';
-import { STOP_WORDS, stem, words } from './text.js';
+import { STOP_WORDS, isContentWord, stem, words } from './text.js';
 
 /** Searchable fields, named as the full-text index names its columns. */
 export type Field = 'title' | 'authors' | 'abstract' | 'categories';
@@ -182,20 +182,33 @@ export function withoutStopWords(node: QueryNode): QueryNode {
 
 /**
  * For a plain list of words and phrases (no OR, groups or fields), the queries for papers with
- * any of the words, and with some but not all of them. Undefined otherwise.
+ * some but not all of them, and, reading the list as a description, with any of its words
+ * (`anyWord`). Undefined otherwise.
  */
-export function looseQuery(node: QueryNode): { any: QueryNode; some: QueryNode; words: number } | undefined {
+export function looseQuery(node: QueryNode): { anyWord: QueryNode; some: QueryNode; words: number } | undefined {
   if (node.kind !== 'and') return undefined;
   // Fields say the user wants precision: only bare words and phrases are loosened.
   const positive = node.children.filter((child) => child.kind === 'term' && !child.field);
   const negative = node.children.filter((child) => child.kind === 'not');
   if (positive.length < 2 || positive.length + negative.length !== node.children.length) return undefined;
-  const any: QueryNode = { kind: 'or', children: positive };
+  const described = positive.flatMap(phraseWords);
   return {
-    any: { kind: 'and', children: [any, ...negative] },
-    some: { kind: 'and', children: [any, { kind: 'not', child: { kind: 'and', children: positive } }, ...negative] },
+    anyWord: { kind: 'and', children: [{ kind: 'or', children: described.length > 0 ? described : positive }, ...negative] },
+    some: { kind: 'and', children: [{ kind: 'or', children: positive }, { kind: 'not', child: { kind: 'and', children: positive } }, ...negative] },
     words: positive.length,
   };
+}
+
+/**
+ * A phrase's content words as separate words; a word or a prefix phrase stays as it is. In a
+ * description, "time-sharing" or a quoted title is more words about the topic, not a sequence
+ * every paper must contain; kept whole, it would send the query to FTS5 and rank fewer papers.
+ * A phrase without content words ("e.g.", "to be") says nothing about the topic and is dropped,
+ * as stop words are.
+ */
+function phraseWords(term: QueryNode): QueryNode[] {
+  if (term.kind !== 'term' || !term.phrase || term.prefix) return [term];
+  return words(term.text).filter(isContentWord).map((word) => ({ kind: 'term', text: word, prefix: false, phrase: false }));
 }
 
 /** What highlighting looks for: each searched word, stemmed, or as a prefix. */

@@ -211,7 +211,7 @@ export async function keywordPage(
   const page = (query: QueryNode | undefined, pageOffset: number, pageLimit: number) =>
     matchPage(engines, query, filters, sort, trending, pageLimit, pageOffset);
   const loose = node && looseQuery(node);
-  if (loose && loose.words >= DESCRIPTION_WORDS) return page(loose.any, offset, limit);
+  if (loose && loose.words >= DESCRIPTION_WORDS) return page(loose.anyWord, offset, limit);
   const strict = await page(node, offset, limit);
   if (!loose || sort !== 'relevance' || strict.total >= offset + limit) return strict;
   const rest = await page(loose.some, Math.max(0, offset - strict.total), limit - strict.hits.length);
@@ -220,8 +220,8 @@ export async function keywordPage(
 
 /**
  * One page of matches. Relevance order without filters comes from the in-memory index when it
- * can answer the query (the same BM25, without scoring every match); phrases, fields, filters,
- * and date or trending order come from FTS5.
+ * can answer the query (the same matches, a better-measured BM25, without scoring every match);
+ * phrases, fields, filters, and date or trending order come from FTS5.
  */
 async function matchPage(
   engines: KeywordEngines, node: QueryNode | undefined, filters: StoreFilters, order: SearchSort,

@@ -22,9 +22,17 @@ export function wordSpans(text: string): { word: string; start: number; end: num
 export function terms(text: string): string[] {
   const out: string[] = [];
   for (const word of words(text.replace(LATEX_COMMAND, ' '))) {
-    if (word.length > 1 && !STOP_WORDS.has(word)) out.push(stem(word));
+    if (isContentWord(word)) out.push(stem(word));
   }
   return out;
+}
+
+/**
+ * True for a word that says what a text is about: not a stop word and not a lone letter (the
+ * "s" of "user's", the "x" of "x-ray"). Takes a word as {@link words} gives it.
+ */
+export function isContentWord(word: string): boolean {
+  return word.length > 1 && !STOP_WORDS.has(word);
 }
 
 const WORD = /[\p{L}\p{N}]+/gu;

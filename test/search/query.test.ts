@@ -53,8 +53,13 @@ test('stop words are dropped from plain word lists, kept in phrases and when alo
 
 test('loose forms of a plain word list', () => {
   const loose = looseQuery(parseQuery('a b -c')!)!;
-  assert.deepEqual({ any: toFts(loose.any), some: toFts(loose.some), words: loose.words }, { any: '(("a" OR "b") NOT "c")', some: '((("a" OR "b") NOT ("a" AND "b")) NOT "c")', words: 2 });
+  assert.deepEqual({ anyWord: toFts(loose.anyWord), some: toFts(loose.some), words: loose.words }, { anyWord: '(("a" OR "b") NOT "c")', some: '((("a" OR "b") NOT ("a" AND "b")) NOT "c")', words: 2 });
   assert.equal(looseQuery(parseQuery('a OR b')!), undefined);
+  // Read as a description, phrases are their content words (none for "to be"); prefix phrases stay whole.
+  const description = looseQuery(parseQuery('time-sharing "the design of an operating system" user\'s "to be" state-spa* -x-ray')!)!;
+  assert.equal(toFts(description.anyWord), '(("time" OR "sharing" OR "design" OR "operating" OR "system" OR "user" OR "state-spa" *) NOT "x-ray")');
+  assert.equal(description.words, 5);
+  assert.equal(toFts(looseQuery(parseQuery('"to be" "or not" "e.g." "a b"')!)!.anyWord), '("to be" OR "or not" OR "e.g." OR "a b")', 'nothing but such phrases: kept');
 });
 
 test('highlight terms are stemmed like the index, excluded words are not highlighted', () => {
