@@ -2,15 +2,20 @@
  * Scale benchmark: grows a catalog from the real papers of a folder of daily listings to N papers
  * (2.7M by default, arXiv's size), imports the same stream into SQLite and into PostgreSQL one
  * after the other, and prints one JSON line:
- * {"papers","sqlite_rows_per_s","postgres_rows_per_s","sqlite_db_mb","postgres_db_mb",
- *  "sqlite_search_p50_ms","sqlite_search_p99_ms","postgres_search_p50_ms","postgres_search_p99_ms",
- *  "serving_peak_rss_mb"}
+ * {"papers","sqlite_rows_per_s","sqlite_rows_per_cpu_s","postgres_rows_per_s","postgres_rows_per_cpu_s",
+ *  "sqlite_db_mb","postgres_db_mb","sqlite_search_p50_ms","sqlite_search_p99_ms","postgres_search_p50_ms",
+ *  "postgres_search_p99_ms","serving_peak_rss_mb"}
  *
  *   npm run bench:scale -- <arxiv-daily data folder> [--papers N] [--backends sqlite,postgres]
  *
  * The full run (--papers 2700000) needs about 30 GB of free disk in the temp folder and the
  * server's data folder. PostgreSQL is PAPERFEED_DATABASE_URL when set (the bench works in a schema
  * of its own and drops it), else a throwaway cluster as the tests start (fsync off).
+ *
+ * rows_per_cpu_s divides the rows by the CPU time the import took: this process's (with SQLite's
+ * full-text worker) plus, when the server runs on this machine and the bench can read it, the
+ * PostgreSQL server's (postgres_rows_per_cpu_s is absent otherwise). On a shared, loaded machine
+ * it is the figure that compares between runs.
  *
  * How the catalog grows, deterministically: the real papers come first, as read; paper k after
  * them is made by a PRNG seeded with k (mulberry32) that picks four real papers and takes the
@@ -39,7 +44,7 @@ import type { Source } from '../src/ingest/source.js';
 import { PostgresCatalogStore } from '../src/store/postgres/catalog-store.js';
 import { openPostgres } from '../src/store/postgres/database.js';
 import { dropSchema, startThrowawayCluster } from '../test/postgres.js';
-import { emit, queryLatency, sqliteBytes } from './support.js';
+import { emit, postgresServerCpu, processCpuMs, queryLatency, sqliteBytes } from './support.js';
 
 const SEARCH_ROUNDS = 5;
 
@@ -67,7 +72,9 @@ if (values.serve) {
     if (backends.has('sqlite')) {
       const dbFile = join(dir, 'paperfeed.db');
       const app = createApp({ dbFile, port: 0 });
-      figures.sqlite_rows_per_s = await timedImport(app.store, grownCatalog(pool, target));
+      const rates = await timedImport(app.store, grownCatalog(pool, target), () => 0);
+      figures.sqlite_rows_per_s = rates.rows_per_s;
+      figures.sqlite_rows_per_cpu_s = rates.rows_per_cpu_s;
       await app.close();
       figures.sqlite_db_mb = Math.round(sqliteBytes(dir) / 1e6);
       const serving = servingChild(['--serve', dbFile]);
@@ -143,11 +150,18 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-async function timedImport(store: CatalogStore, source: Source): Promise<number> {
+/** Imports the stream; rows per second of wall time, and per CPU second of this process and `serverCpuMs`. */
+async function timedImport(store: CatalogStore, source: Source, serverCpuMs: (() => number) | undefined) {
   const started = performance.now();
+  const cpuMs = serverCpuMs && (() => processCpuMs() + serverCpuMs());
+  const cpuBefore = cpuMs?.() ?? 0;
   const counts = await importSource(store, source);
+  const cpuSeconds = cpuMs && (cpuMs() - cpuBefore) / 1000;
   if (counts.added !== counts.read) throw new Error(`expected every paper to be new: ${JSON.stringify(counts)}`);
-  return Math.round(counts.read / ((performance.now() - started) / 1000));
+  return {
+    rows_per_s: Math.round(counts.read / ((performance.now() - started) / 1000)),
+    rows_per_cpu_s: cpuSeconds === undefined ? undefined : Math.round(counts.read / cpuSeconds),
+  };
 }
 
 async function postgresFigures(pool: readonly SourceRecord[], target: number): Promise<Record<string, unknown>> {
@@ -155,10 +169,10 @@ async function postgresFigures(pool: readonly SourceRecord[], target: number): P
   const schema = `bench_scale_${process.pid}`;
   const db = openPostgres(url, { schema });
   try {
-    const rowsPerSecond = await timedImport(new PostgresCatalogStore(db), grownCatalog(pool, target));
+    const rates = await timedImport(new PostgresCatalogStore(db), grownCatalog(pool, target), await postgresServerCpu(url));
     const serving = servingChild(['--serve-postgres', url, '--schema', schema]);
     return {
-      postgres_rows_per_s: rowsPerSecond, postgres_db_mb: Math.round((await schemaBytes(url, schema)) / 1e6),
+      postgres_rows_per_s: rates.rows_per_s, postgres_rows_per_cpu_s: rates.rows_per_cpu_s, postgres_db_mb: Math.round((await schemaBytes(url, schema)) / 1e6),
       postgres_search_p50_ms: serving.p50_ms, postgres_search_p99_ms: serving.p99_ms, postgres_serving_peak_rss_mb: serving.peak_rss_mb,
     };
   } finally {

@@ -1,8 +1,9 @@
 /** Shared helpers of the bench and eval scripts: temporary catalogs, papers, metrics, output. */
 import Database from 'better-sqlite3';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { createApp, type App } from '../src/app.js';
 import type { Paper } from '../src/catalog/paper.js';
 import { importSource } from '../src/catalog/import.js';
@@ -139,3 +140,48 @@ export const BENCH_TOPICS = [
   'federated learning', 'privacy', 'autonomous driving', 'point cloud', 'knowledge distillation', 'code generation',
   'block diffusion', 'in-context learning', 'state space models', 'protein design', 'time series forecasting', 'uncertainty',
 ] as const;
+
+/** CPU time this process has used, in ms, every thread included (SQLite's full-text worker is one). */
+export function processCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/**
+ * A reader of the CPU time, in ms, that a PostgreSQL server running on this machine has used:
+ * its postmaster, every live backend, and the backends that have exited. On a shared machine,
+ * rows per CPU second compare between runs where rows per second do not. Undefined when the
+ * server's data folder or processes cannot be read (another machine, another user, not Linux).
+ */
+export async function postgresServerCpu(url: string): Promise<(() => number) | undefined> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ setting: string }>(`SELECT setting FROM pg_settings WHERE name = 'data_directory'`);
+    const postmaster = readFileSync(join(rows[0]!.setting, 'postmaster.pid'), 'utf8').split('\n')[0]!;
+    const msPerTick = 10; // USER_HZ is 100 on every Linux the bench runs on
+    const read = () => {
+      let ticks = procStat(postmaster).slice(11, 15).reduce((sum, field) => sum + Number(field), 0);
+      for (const pid of readdirSync('/proc')) {
+        if (!/^\d+$/.test(pid)) continue;
+        const stat = procStat(pid);
+        if (stat[1] === postmaster) ticks += Number(stat[11]) + Number(stat[12]);
+      }
+      return ticks * msPerTick;
+    };
+    return procStat(postmaster).length > 0 ? read : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    await client.end();
+  }
+}
+
+/** The fields of /proc/<pid>/stat after the command name (state, ppid, ..., utime at 11), empty once the process is gone. */
+function procStat(pid: string): string[] {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  } catch {
+    return [];
+  }
+}
