@@ -17,7 +17,7 @@ export interface ImportCounts {
 export interface ImportOptions {
   /** Abort at the first bad record and write nothing of the run. */
   strict?: boolean;
-  /** Records per transaction (default 2,000: each commit rewrites the index pages it touched, so fewer, larger ones cost less). */
+  /** Records per transaction. */
   batchSize?: number;
   onError?: (error: RecordError) => void;
   onProgress?: (counts: ImportCounts) => void;
@@ -30,7 +30,7 @@ export interface ImportOptions {
  */
 export async function importSource(store: CatalogStore, source: Source, options: ImportOptions = {}): Promise<ImportCounts> {
   const counts: ImportCounts = { read: 0, added: 0, updated: 0, unchanged: 0, skipped: 0 };
-  const batchSize = options.batchSize ?? 2000;
+  const batchSize = options.batchSize ?? 500;
   const writer = new BatchWriter(store, counts, options, (await store.countContentPapers()) > 0);
 
   const run = async () => {
