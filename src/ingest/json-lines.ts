@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { z } from 'zod';
 import type { RecordError, SourceRecord } from '../catalog/paper.js';
 import { readLines, type ReadProgress } from './files.js';
@@ -43,7 +43,7 @@ export async function* jsonLinesFile<T>(
 ): AsyncGenerator<SourceItem> {
   for await (const { line, number } of readLines(path, progress)) {
     if (line.trim() === '') continue;
-    const fingerprint = createHash('sha1').update(parser).update('\n').update(line).digest('base64');
+    const fingerprint = hash('sha1', `${parser}\n${line}`, 'base64');
     yield { unparsed: { fingerprint, parse: () => parseRow(line, `${path}:${number}`, schema, toRecord) } };
   }
 }

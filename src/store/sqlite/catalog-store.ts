@@ -146,12 +146,12 @@ export class SqliteCatalogStore implements CatalogStore, StateStore {
       withdrawn: paper.withdrawn ? 1 : 0,
       doc: toDoc(paper),
     };
-    const updated = this.statements.updatePaper.get(row) as { rowid: number } | undefined;
-    if (updated) this.statements.deleteCategories.run(updated.rowid);
-    const rowid = updated?.rowid ?? Number(this.statements.insertPaper.run(row).lastInsertRowid);
+    const inserted = this.statements.insertPaper.get(row) as { rowid: number } | undefined;
+    const rowid = inserted?.rowid ?? (this.statements.updatePaper.get(row) as { rowid: number }).rowid;
+    if (!inserted) this.statements.deleteCategories.run(rowid);
     for (const category of paper.categories) this.statements.insertCategory.run(category, rowid);
     for (const alias of paper.aliases ?? []) this.statements.insertAlias.run(alias, paper.id);
-    this.statements.insertChange.run(paper.id, rowid, updated ? 'updated' : 'added');
+    this.statements.insertChange.run(paper.id, rowid, inserted ? 'added' : 'updated');
   }
 
   private removePaper(id: string, into: string): void {

@@ -20,10 +20,12 @@ export const SQL = {
            (SELECT count(*) FROM signals) AS signals,
            (SELECT max(published) FROM papers) AS newest`,
   recentPapers: `SELECT id, doc FROM papers ORDER BY coalesce(featured_at, published) DESC, id DESC LIMIT ?`,
+  // Tries the insert first (most papers an import writes are new) and returns the new row, or
+  // nothing when the paper exists: an upsert without reading the row first.
   insertPaper: `
     INSERT INTO papers (id, title_key, primary_category, published, updated, featured_at, has_code, withdrawn, doc)
-    VALUES (@id, @titleKey, @primaryCategory, @published, @updated, @featuredAt, @hasCode, @withdrawn, @doc)`,
-  // Tries the update first and says which row it hit: an upsert without reading the row first.
+    VALUES (@id, @titleKey, @primaryCategory, @published, @updated, @featuredAt, @hasCode, @withdrawn, @doc)
+    ON CONFLICT (id) DO NOTHING RETURNING rowid`,
   updatePaper: `
     UPDATE papers SET title_key = @titleKey, primary_category = @primaryCategory, published = @published,
       updated = @updated, featured_at = @featuredAt, has_code = @hasCode, withdrawn = @withdrawn, doc = @doc
