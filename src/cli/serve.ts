@@ -45,6 +45,9 @@ export const serveCommand: Command = {
     app.digests.onEvent((event) => io.err(`digest: ${event.type} for subscriber ${event.subscriberId}: ${event.error.message}`));
     app.jobs.onEvent((event) => io.err(event.type === 'failed' ? `${event.name}: job ${event.id} failed: ${event.error.message}` : `jobs: ${event.error.message}`));
     const server = role === 'worker' ? undefined : await listen(app, (error) => io.err(`digest: ${error.message}`));
+    // Built now, not on the first search: FTS5 answers meanwhile, and a build that overlaps
+    // traffic slows every route of this node for as long as it runs (docs/web.md).
+    if (server) app.search.warm().catch((error: Error) => io.err(`search: the keyword index was not built: ${error.message}`));
     const stopJobs = await startJobs(app, app.jobs, settings, {
       work: role !== 'web',
       onReport: ({ job, summary }) => io.err(`${job}: ${JSON.stringify(summary)}`),

@@ -58,10 +58,15 @@ interface PostingList {
   blockMinLength: Uint32Array;
 }
 
-/** A query the engine can answer: every `required` group must have a word, no `excluded` group may. */
+/**
+ * A query the engine can answer: every `required` group must have a word, no `excluded` group
+ * may, and no `excludedTogether` group may have all its words (the "some of the words" tail that
+ * follows a short word list's full matches, see service.ts).
+ */
 export interface KeywordPlan {
   required: Word[][];
   excluded: Word[][];
+  excludedTogether: Word[][];
 }
 
 /** A query word: stemmed, or a stemmed prefix. */
@@ -72,7 +77,7 @@ export interface Word {
 
 /**
  * The plan for a query node, or undefined when it needs FTS5 (phrases, fields, nested groups
- * other than OR lists, excluded groups of several words).
+ * other than OR lists and excluded conjunctions of words).
  */
 export function planOf(node: QueryNode): KeywordPlan | undefined {
   const word = (n: QueryNode): Word | undefined => {
@@ -89,12 +94,20 @@ export function planOf(node: QueryNode): KeywordPlan | undefined {
   const children = node.kind === 'and' ? node.children : [node];
   const required: Word[][] = [];
   const excluded: Word[][] = [];
+  const excludedTogether: Word[][] = [];
   for (const child of children) {
+    if (child.kind === 'not' && child.child.kind === 'and') {
+      const together = child.child.children.map(word);
+      if (!together.every((w): w is Word => w !== undefined)) return undefined;
+      excludedTogether.push(together);
+      continue;
+    }
     const list = child.kind === 'not' ? group(child.child) : group(child);
     if (!list) return undefined;
     (child.kind === 'not' ? excluded : required).push(list);
   }
-  return required.length > 0 ? { required, excluded } : undefined;
+  if (required.length === 0) return undefined;
+  return { required, excluded, excludedTogether };
 }
 
 /**
@@ -273,6 +286,7 @@ export class KeywordIndex {
     const avgdl = this.totalLength > 0 ? this.totalLength / this.liveDocs : 1;
     const required = plan.required.map((group) => group.map((word) => this.postings(word)));
     const excluded = plan.excluded.flat().map((word) => this.postings(word));
+    const together = plan.excludedTogether.map((group) => group.map((word) => this.postings(word)));
     // FTS5 sums the phrases in the order of the MATCH expression: the required words, in order.
     const scoring = required.flat();
     const idf = scoring.map((list) => {
@@ -290,10 +304,15 @@ export class KeywordIndex {
     const top = new TopK(k);
     const cursors = scoring.map(() => 0);
     const excludedCursors = excluded.map(() => 0);
+    const togetherCursors = together.map((group) => group.map(() => 0));
     const isExcluded = (doc: number) => excluded.some((list, i) => {
       excludedCursors[i] = seek(list.docs, excludedCursors[i]!, doc);
       return list.docs[excludedCursors[i]!] === doc;
-    });
+    }) || together.some((group, g) => group.every((list, i) => {
+      const cursor = togetherCursors[g]!;
+      cursor[i] = seek(list.docs, cursor[i]!, doc);
+      return list.docs[cursor[i]!] === doc;
+    }));
     const parts = new Float64Array(scoring.length);
     const finish = (doc: number) => {
       let sum = 0;
@@ -313,7 +332,7 @@ export class KeywordIndex {
           finish(doc);
         }
       }
-      return { total: this.countUnion(scoring, excluded), estimated: false, hits: top.sorted() };
+      return { total: this.countUnion(scoring, excluded, together), estimated: false, hits: top.sorted() };
     }
     if (required.length === 1) {
       // One OR list: MaxScore. Lists whose bounds together cannot reach the
@@ -350,7 +369,7 @@ export class KeywordIndex {
         }
         if (!isExcluded(doc)) finish(doc);
       }
-      return { total: this.countUnion(scoring, excluded), estimated: false, hits: top.sorted() };
+      return { total: this.countUnion(scoring, excluded, together), estimated: false, hits: top.sorted() };
     }
 
     // Several required groups: walk the group with the fewest postings and look the others up.
@@ -410,13 +429,25 @@ export class KeywordIndex {
     return { total: total ?? counted, estimated: total !== undefined, hits: top.sorted() };
   }
 
-  /** Papers with any of the lists' docs and none of the excluded ones. */
-  private countUnion(lists: readonly PostingList[], excluded: readonly PostingList[]): number {
-    if (lists.length === 1 && excluded.length === 0) return lists[0]!.docs.length;
+  /**
+   * Papers with any of the lists' docs, none of the excluded ones, and not every doc list of
+   * any `together` group.
+   */
+  private countUnion(lists: readonly PostingList[], excluded: readonly PostingList[], together: readonly PostingList[][]): number {
+    if (lists.length === 1 && excluded.length === 0 && together.length === 0) return lists[0]!.docs.length;
     const marks = new Uint8Array(this.docCount);
     let count = 0;
     for (const list of lists) for (const doc of list.docs) if (!marks[doc]) { marks[doc] = 1; count += 1; }
     for (const list of excluded) for (const doc of list.docs) if (marks[doc] === 1) { marks[doc] = 2; count -= 1; }
+    for (const group of together) {
+      const [shortest, ...others] = [...group].sort((a, b) => a.docs.length - b.docs.length);
+      const cursors = others.map(() => 0);
+      for (const doc of shortest?.docs ?? []) {
+        if (marks[doc] !== 1) continue;
+        const inAll = others.every((list, i) => { cursors[i] = seek(list.docs, cursors[i]!, doc); return list.docs[cursors[i]!] === doc; });
+        if (inAll) { marks[doc] = 2; count -= 1; }
+      }
+    }
     return count;
   }
 

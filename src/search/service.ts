@@ -13,7 +13,7 @@ import { highlightTerms, looseQuery, parseQuery, semanticText, withoutStopWords,
 import type { GraphFiles } from './graph-files.js';
 import { vectorReplica } from './replica.js';
 import { similarPapers, type ScoredPaper } from './similar.js';
-import { snippet } from './snippet.js';
+import { highlighter } from './snippet.js';
 import type { EmbeddingStore, KeywordFeed, SearchStore, StoreFilters, StoredHit } from './store.js';
 import type { SearchHit, SearchQuery, SearchResult, SearchService, SearchSort } from './types.js';
 import type { VectorIndex } from './vectors.js';
@@ -146,8 +146,8 @@ export function createSearch(deps: SearchDeps): Search {
         total = all.length;
         hits = all.slice(offset, offset + request.limit);
       }
-      const terms = highlightTerms(node);
-      const items: SearchHit[] = hits.map(({ paper, score }) => ({ paper, score: round(score), snippet: snippet(paper, terms) }));
+      const snippetOf = highlighter(highlightTerms(node));
+      const items: SearchHit[] = hits.map(({ paper, score }) => ({ paper, score: round(score), snippet: snippetOf(paper) }));
       const next = offset + items.length;
       return { total, items, ...(estimated && { totalEstimated: true }), ...(next < total && items.length > 0 && { nextCursor: encodeCursor(next) }) };
     },

@@ -6,14 +6,17 @@
 
 /** Lower-cased, accent-free words of letters and digits; LaTeX commands are dropped. */
 export function words(text: string): string[] {
-  return folded(text).match(WORD) ?? [];
+  return fold(text).match(WORD) ?? [];
 }
 
-/** Each word with its offsets in the original text, for highlighting. */
+/**
+ * Each word as written (not yet folded: see {@link fold}) with its offsets in the text, for
+ * highlighting.
+ */
 export function wordSpans(text: string): { word: string; start: number; end: number }[] {
   const spans: { word: string; start: number; end: number }[] = [];
   for (const match of text.matchAll(WORD)) {
-    spans.push({ word: folded(match[0]), start: match.index, end: match.index + match[0].length });
+    spans.push({ word: match[0], start: match.index, end: match.index + match[0].length });
   }
   return spans;
 }
@@ -38,7 +41,8 @@ export function isContentWord(word: string): boolean {
 const WORD = /[\p{L}\p{N}]+/gu;
 const LATEX_COMMAND = /\\[a-zA-Z]+/g;
 
-function folded(text: string): string {
+/** Lower-cased and accent-free, as the full-text index sees text. */
+export function fold(text: string): string {
   return text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
 }
 

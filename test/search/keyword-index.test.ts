@@ -4,7 +4,7 @@ import { importSource } from '../../src/catalog/import.js';
 import { openFileSource } from '../../src/ingest/formats.js';
 import { KeywordEngine } from '../../src/search/keyword-engine.js';
 import { EXACT_TOTAL, KeywordIndex, planOf } from '../../src/search/keyword-index.js';
-import { parseQuery, withoutStopWords } from '../../src/search/query.js';
+import { looseQuery, parseQuery, withoutStopWords } from '../../src/search/query.js';
 import { toFts } from '../../src/store/sqlite/search-sql.js';
 import { keywordPage } from '../../src/search/service.js';
 import { fixture, tempApp } from '../support.js';
@@ -19,10 +19,14 @@ before(async () => {
 });
 after(() => app.cleanup());
 
-/** Queries the in-memory index answers: words, common words, prefixes, OR, exclusions, long lists. */
+/**
+ * Queries the in-memory index answers: words, common words, prefixes, OR, exclusions, long lists,
+ * and short lists that few papers match in full, followed by the papers with some of the words.
+ */
 const QUERIES = [
   'quantum', 'the model', 'dipole approximation', 'spectroscop*', 'graphene OR pfaffians', 'field -quantum',
   'theory of quantum field models with gauge symmetry', 'cs', 'approximations', 'a*', '(phys* OR field) -quantum',
+  'graphene pfaffians', 'quantum spectroscop* -field',
 ];
 
 test('the in-memory index matches the papers FTS5 matches, with the same totals, and pages its own ranking', async () => {
@@ -31,6 +35,8 @@ test('the in-memory index matches the papers FTS5 matches, with the same totals,
   for (const text of QUERIES) {
     const node = withoutStopWords(parseQuery(text)!);
     assert.ok(planOf(node), `the index answers ${text}`);
+    const loose = looseQuery(node);
+    if (loose) assert.ok(planOf(loose.some), `the index answers the papers with some of the words of ${text}`);
     const fts = await keywordPage({ store: app.searchStore }, node, {}, 'relevance', undefined, 100, 0);
     const mem = await keywordPage({ store: app.searchStore, memory }, node, {}, 'relevance', undefined, 100, 0);
     assert.equal(mem.total, fts.total, `total of ${text}`);

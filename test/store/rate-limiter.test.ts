@@ -67,5 +67,25 @@ for (const [name, open] of Object.entries(backends)) {
         await shared.cleanup();
       }
     });
+
+    test('a busy client takes tokens in chunks: one node lets exactly the burst through, two never more', async () => {
+      const shared = await open();
+      try {
+        const limits = { perMinute: 1 / 60, burst: 120 };
+        const alone = shared.nodes[0]('alone', limits);
+        let allowed = 0;
+        for (let i = 0; i < 200; i += 1) if ((await alone.hit('1.2.3.4', at(0))).allowed) allowed += 1;
+        assert.equal(allowed, 120);
+
+        const [one, two] = [shared.nodes[0]('api', limits), shared.nodes[1]('api', limits)];
+        allowed = 0;
+        for (let i = 0; i < 400; i += 1) if ((await (i % 7 < 4 ? one : two).hit('1.2.3.4', at(0))).allowed) allowed += 1;
+        assert.ok(allowed <= 120, `${allowed} got through`);
+        // Each node may hold at most a chunk (a tenth of the burst) that the other cannot spend.
+        assert.ok(allowed >= 120 - 2 * 12, `only ${allowed} got through`);
+      } finally {
+        await shared.cleanup();
+      }
+    });
   });
 }

@@ -15,14 +15,15 @@ export const RATE_LIMIT_1 = `
 `;
 
 export const RATE_LIMIT_SQL = {
-  // $1 key, $2 burst, $3 now, $4 tokens per ms. Refill, spend and decide in one statement: the
-  // row lock makes concurrent hits from every node take their turn. Every SET reads the old row.
-  hit: `
-    INSERT INTO rate_buckets AS b (key, tokens, at, allowed) VALUES ($1, $2::float8 - 1, $3, true)
+  // $1 key, $2 burst, $3 now, $4 tokens per ms, $5 tokens wanted. Refill, then take $5 tokens
+  // if there are that many, in one statement: the row lock makes concurrent hits from every
+  // node take their turn. Every SET reads the old row.
+  take: `
+    INSERT INTO rate_buckets AS b (key, tokens, at, allowed) VALUES ($1, $2::float8 - $5::float8, $3, true)
     ON CONFLICT (key) DO UPDATE SET
       tokens = least($2::float8, b.tokens + greatest(0, $3 - b.at) * $4::float8)
-        - CASE WHEN least($2::float8, b.tokens + greatest(0, $3 - b.at) * $4::float8) >= 1 THEN 1 ELSE 0 END,
-      allowed = least($2::float8, b.tokens + greatest(0, $3 - b.at) * $4::float8) >= 1,
+        - CASE WHEN least($2::float8, b.tokens + greatest(0, $3 - b.at) * $4::float8) >= $5::float8 THEN $5::float8 ELSE 0 END,
+      allowed = least($2::float8, b.tokens + greatest(0, $3 - b.at) * $4::float8) >= $5::float8,
       at = greatest(b.at, $3)
     RETURNING tokens, allowed`,
 

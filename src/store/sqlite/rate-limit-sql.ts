@@ -15,13 +15,14 @@ export const RATE_LIMIT_1 = `
 `;
 
 export const RATE_LIMIT_SQL = {
-  // Refill for the time since the last hit, then spend a token if there is one: one statement,
-  // so processes sharing the file never both spend the last token. Every SET reads the old row.
-  hit: `
-    INSERT INTO rate_buckets (key, tokens, at, allowed) VALUES (@key, @burst - 1, @now, 1)
+  // Refill for the time since the last hit, then take @wanted tokens if there are that many:
+  // one statement, so processes sharing the file never both take the last ones. Every SET
+  // reads the old row.
+  take: `
+    INSERT INTO rate_buckets (key, tokens, at, allowed) VALUES (@key, @burst - @wanted, @now, 1)
     ON CONFLICT (key) DO UPDATE SET
-      tokens = min(@burst, tokens + max(0, @now - at) * @perMs) - (min(@burst, tokens + max(0, @now - at) * @perMs) >= 1),
-      allowed = min(@burst, tokens + max(0, @now - at) * @perMs) >= 1,
+      tokens = min(@burst, tokens + max(0, @now - at) * @perMs) - @wanted * (min(@burst, tokens + max(0, @now - at) * @perMs) >= @wanted),
+      allowed = min(@burst, tokens + max(0, @now - at) * @perMs) >= @wanted,
       at = max(at, @now)
     RETURNING tokens, allowed`,
 
