@@ -45,6 +45,7 @@ import { PostgresCatalogStore } from '../src/store/postgres/catalog-store.js';
 import { openPostgres } from '../src/store/postgres/database.js';
 import { dropSchema, startThrowawayCluster } from '../test/postgres.js';
 import { emit, postgresServerCpu, processCpuMs, queryLatency, sqliteBytes } from './support.js';
+import { mulberry32 } from '../src/random.js';
 
 const SEARCH_ROUNDS = 5;
 
@@ -138,17 +139,6 @@ function half(text: string, separator: string, which: 0 | 1): string {
   return (which === 0 ? parts.slice(0, middle) : parts.slice(middle)).join(separator);
 }
 
-/** A small, fast, seeded PRNG: the same seed gives the same papers on every machine. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Imports the stream; rows per second of wall time, and per CPU second of this process and `serverCpuMs`. */
 async function timedImport(store: CatalogStore, source: Source, serverCpuMs: (() => number) | undefined) {

@@ -5,6 +5,7 @@
  * model out.
  */
 import { terms } from './text.js';
+import { mulberry32 } from '../random.js';
 
 /** A trained model: the vocabulary, each term's IDF, and each term's vector (row-major, terms × dims). */
 export interface LsaModel {
@@ -237,16 +238,6 @@ function symmetricEigen(input: Float64Array, n: number): { values: Float64Array;
   return { values, vectors: v };
 }
 
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(random() || 1e-12)) * Math.cos(2 * Math.PI * random());
