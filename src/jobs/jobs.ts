@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { App } from '../app.js';
 import { importSource, type ImportCounts } from '../catalog/import.js';
 import { PaperfeedError } from '../errors.js';
+import { parseEnvironment } from '../environment.js';
 import { systemClock } from '../ingest/clock.js';
 import { hfDailyResponse } from '../ingest/hf-daily.js';
 import { politeFetcher } from '../ingest/http.js';
@@ -44,12 +45,7 @@ const Env = z.object({
 
 /** Reads the job settings from the environment, once, at the edge. */
 export function resolveJobSettings(env: NodeJS.ProcessEnv): JobSettings {
-  const parsed = Env.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new PaperfeedError('usage', `${issue.path.join('.')}: ${issue.message}`);
-  }
-  const e = parsed.data;
+  const e = parseEnvironment(Env, env);
   return {
     ...(e.PAPERFEED_DIGEST_EVERY && { digest: { everySeconds: e.PAPERFEED_DIGEST_EVERY } }),
     ...(e.PAPERFEED_HARVEST && e.PAPERFEED_HARVEST_EVERY && {

@@ -1,7 +1,7 @@
 /** Mail settings, from `PAPERFEED_*` environment variables, validated once. */
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { PaperfeedError } from '../errors.js';
+import { parseEnvironment } from '../environment.js';
 import type { Mailer } from '../digest/mailer.js';
 import { OutboxMailer } from './outbox.js';
 import { SmtpMailer } from './smtp.js';
@@ -40,12 +40,7 @@ const Env = z.object({
  * `http://localhost:<port>`.
  */
 export function resolveMailConfig(env: NodeJS.ProcessEnv, dbFile: string, port: number): MailConfig {
-  const parsed = Env.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new PaperfeedError('usage', `${issue.path.join('.')}: ${issue.message}`);
-  }
-  const settings = parsed.data;
+  const settings = parseEnvironment(Env, env);
   return {
     ...(settings.PAPERFEED_SMTP_URL && { smtpUrl: settings.PAPERFEED_SMTP_URL }),
     from: settings.PAPERFEED_MAIL_FROM,

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { DigestPaper } from '../digest/compose.js';
+import { PreferencesSchema, type Preferences } from '../digest/subscription.js';
+import { PaperfeedError } from '../errors.js';
 
 /** The fields of a stored paper document that a digest shows. */
 const StoredPaper = z.object({
@@ -25,4 +27,11 @@ export function toDigestPaper(id: string, doc: unknown, upvotes: number): Digest
     ...(paper.codeUrl && { codeUrl: paper.codeUrl }),
     upvotes,
   };
+}
+
+/** A subscriber's stored preferences (already parsed from JSON); a row that no longer fits the model is an error here, not a crash later. */
+export function toPreferences(subscriberId: number, stored: unknown): Preferences {
+  const parsed = PreferencesSchema.safeParse(stored);
+  if (!parsed.success) throw new PaperfeedError('internal', `subscriber ${subscriberId}: stored preferences are invalid: ${parsed.error.issues[0]!.message}`);
+  return parsed.data;
 }

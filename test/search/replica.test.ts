@@ -55,15 +55,20 @@ const backends: { name: string; open: () => Promise<Nodes> }[] = [
   },
 ];
 
+/** The snapshot fixture's 200 papers, imported and visible to every reader. */
+async function importSnapshot(app: Pick<App, 'store'>): Promise<void> {
+  const { files, open } = await openFileSource('snapshot', [fixture('snapshot')]);
+  await importSource(app.store, open(files));
+  await app.store.settle();
+}
+
 for (const backend of backends) {
   describe(`vector index replicas: ${backend.name}`, () => {
     test('vectors embedded through one node become searchable through another within the follow interval; an edited paper drops out until re-embedded', async () => {
       const nodes = await backend.open();
       const { worker, web } = nodes;
       try {
-        const { files, open } = await openFileSource('snapshot', [fixture('snapshot')]);
-        await importSource(worker.store, open(files));
-        await worker.store.settle();
+        await importSnapshot(worker);
         const embedder = await trainCatalogModel(worker.searchStore, new Date(START), { dims: 32 });
         await embedMissing(worker.searchStore, embedder, { batchSize: 50, maxBatches: 2 });
 
@@ -101,9 +106,7 @@ for (const backend of backends) {
       const nodes = await backend.open();
       const { worker, web } = nodes;
       try {
-        const { files, open } = await openFileSource('snapshot', [fixture('snapshot')]);
-        await importSource(worker.store, open(files));
-        await worker.store.settle();
+        await importSnapshot(worker);
         const first = await trainCatalogModel(worker.searchStore, new Date(START), { dims: 32 });
         await embedMissing(worker.searchStore, first);
         assert.equal((await web.search.vectors())?.dims, 32);
@@ -131,8 +134,7 @@ test('a saved HNSW graph is loaded rather than rebuilt, and brought up to date w
   const app = tempApp();
   const { dir, cleanup } = tempDir();
   try {
-    const { files, open } = await openFileSource('snapshot', [fixture('snapshot')]);
-    await importSource(app.store, open(files));
+    await importSnapshot(app);
     const embedder = await trainCatalogModel(app.searchStore, new Date(START), { dims: 32 });
     await embedMissing(app.searchStore, embedder, { batchSize: 50, maxBatches: 2 });
     const graphs = graphFiles(dir);

@@ -1,8 +1,7 @@
 import type { DigestPaper } from '../../digest/compose.js';
 import type { DigestCatalog, DigestStore, SendRecord, SendState } from '../../digest/store.js';
-import { PreferencesSchema, type Preferences, type Subscriber, type SubscriberStatus } from '../../digest/subscription.js';
-import { PaperfeedError } from '../../errors.js';
-import { toDigestPaper } from '../digest-paper.js';
+import { type Preferences, type Subscriber, type SubscriberStatus } from '../../digest/subscription.js';
+import { toDigestPaper, toPreferences } from '../digest-paper.js';
 import type { PostgresDatabase } from './database.js';
 import { DIGEST_SQL } from './digest-sql.js';
 
@@ -129,9 +128,7 @@ export class PostgresDigestStore implements DigestStore, DigestCatalog {
 /** Rows are parsed at the edge: a row that no longer fits the model is an error, not a crash later. */
 function toSubscriber(row: SubscriberRow): Subscriber {
   const { prefs, createdAt, confirmedAt, ...rest } = row;
-  const parsed = PreferencesSchema.safeParse(prefs);
-  if (!parsed.success) throw new PaperfeedError('internal', `subscriber ${rest.id}: stored preferences are invalid: ${parsed.error.issues[0]!.message}`);
-  return { ...rest, prefs: parsed.data, createdAt: createdAt.toISOString(), ...(confirmedAt && { confirmedAt: confirmedAt.toISOString() }) };
+  return { ...rest, prefs: toPreferences(rest.id, prefs), createdAt: createdAt.toISOString(), ...(confirmedAt && { confirmedAt: confirmedAt.toISOString() }) };
 }
 
 function fromPaperRow(row: PaperRow): DigestPaper {

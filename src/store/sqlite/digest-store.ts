@@ -1,9 +1,8 @@
 import type { Statement } from 'better-sqlite3';
 import type { DigestPaper } from '../../digest/compose.js';
 import type { DigestCatalog, DigestStore, SendRecord, SendState } from '../../digest/store.js';
-import { PreferencesSchema, type Preferences, type Subscriber, type SubscriberStatus } from '../../digest/subscription.js';
-import { PaperfeedError } from '../../errors.js';
-import { toDigestPaper } from '../digest-paper.js';
+import { type Preferences, type Subscriber, type SubscriberStatus } from '../../digest/subscription.js';
+import { toDigestPaper, toPreferences } from '../digest-paper.js';
 import type { SqliteDatabase } from './database.js';
 import { DIGEST_SQL } from './digest-sql.js';
 
@@ -123,9 +122,7 @@ export class SqliteDigestStore implements DigestStore, DigestCatalog {
   private subscriber(row: unknown): Subscriber | undefined {
     if (!row) return undefined;
     const { prefs, confirmedAt, ...rest } = row as SubscriberRow;
-    const parsed = PreferencesSchema.safeParse(JSON.parse(prefs));
-    if (!parsed.success) throw new PaperfeedError('internal', `subscriber ${rest.id}: stored preferences are invalid: ${parsed.error.issues[0]!.message}`);
-    return { ...rest, prefs: parsed.data, ...(confirmedAt && { confirmedAt }) };
+    return { ...rest, prefs: toPreferences(rest.id, JSON.parse(prefs)), ...(confirmedAt && { confirmedAt }) };
   }
 }
 
