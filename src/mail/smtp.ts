@@ -141,8 +141,14 @@ function transfer(connection: SMTPConnection, message: BuiltMessage): Promise<vo
   return new Promise((resolve, reject) => connection.send(message.envelope, message.raw, (error) => (error ? reject(error) : resolve())));
 }
 
-/** 5xx replies are permanent (a hard bounce); 4xx replies and connection failures are transient. */
-function smtpFailure(error: Error & { responseCode?: number }): PaperfeedError {
-  const permanent = typeof error.responseCode === 'number' && error.responseCode >= 500;
+/**
+ * A 5xx reply to the envelope or the message is permanent (a hard bounce). Everything else is
+ * transient: 4xx replies, connection failures, and 5xx replies to the greeting or the login,
+ * which are the relay's problem (a wrong password, say), not the recipient's, so they must not
+ * count toward suspending a subscriber.
+ */
+function smtpFailure(error: Error & { code?: string; responseCode?: number }): PaperfeedError {
+  const aboutTheMessage = error.code === 'EENVELOPE' || error.code === 'EMESSAGE';
+  const permanent = aboutTheMessage && typeof error.responseCode === 'number' && error.responseCode >= 500;
   return new PaperfeedError('remote', `SMTP: ${error.message}`, { permanent, smtpCode: error.responseCode });
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import type { Preferences } from '../../src/digest/subscription.js';
 import { resolveMailConfig } from '../../src/mail/config.js';
 import { OutboxMailer } from '../../src/mail/outbox.js';
 import { runCli } from '../support.js';
@@ -36,6 +37,41 @@ test('SMTP 4xx is retried with backoff; 5xx is a hard bounce, and three in a row
     await sink.close();
   }
 });
+
+test("a relay that refuses our login (535) is the relay's failure: retried, never a bounce; the right password sends", async () => {
+  const sink = await startSmtpSink({ credentials: { user: 'paperfeed', pass: 'right' } });
+  const time = clock('2026-11-28T07:00:00Z');
+  const withPassword = (pass: string) => sink.url.replace('smtp://', `smtp://paperfeed:${pass}@`);
+  const sendsWith = async (smtpUrl: string, run: (site: Awaited<ReturnType<typeof digestSite>>) => Promise<void>) => {
+    const site = await digestSite({ smtpUrl, now: time.now });
+    try {
+      await run(site);
+    } finally {
+      await site.close();
+    }
+  };
+  try {
+    await sendsWith(withPassword('wrong'), async (site) => {
+      await seed(site.app, ['1', '2', '3'].map((n) => featured(`2611.0000${n}`, '2026-11-27', 10)));
+      await addActiveSubscribers(site.dbFile, 1, dailySubscriber);
+      for (const iso of ['2026-11-28T07:00:00Z', '2026-11-28T09:00:00Z', '2026-11-28T12:00:00Z']) {
+        time.set(iso);
+        const summary = await site.app.digests.run(time.now());
+        assert.deepEqual([summary.retry, summary.bounced], [1, 0], iso);
+      }
+    });
+    await sendsWith(withPassword('right'), async (site) => {
+      await seed(site.app, [featured('2611.00001', '2026-11-27', 10)]);
+      await addActiveSubscribers(site.dbFile, 1, dailySubscriber);
+      assert.equal((await site.app.digests.run(time.now())).sent, 1);
+      assert.equal(sink.received.length, 1);
+    });
+  } finally {
+    await sink.close();
+  }
+});
+
+const dailySubscriber = (): Preferences => ({ frequency: 'daily', weekday: 'monday', hour: 7, timeZone: 'UTC', size: 5, trending: true, follows: [] });
 
 test('without SMTP, digests go to the outbox once, readable with `paperfeed outbox`; the send rate holds', async () => {
   const time = clock('2026-11-28T07:00:00Z');

@@ -24,14 +24,22 @@ export interface SmtpSink {
  */
 export async function startSmtpSink(options: {
   parse?: boolean;
+  /** Requires a login with these credentials (AUTH PLAIN or LOGIN, over plain TCP). */
+  credentials?: { user: string; pass: string };
   reply?: (message: { to: string[]; index: number }) => { code: number; message: string } | 'hang' | undefined;
 } = {}): Promise<SmtpSink> {
   const received: Received[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
   let index = 0;
   const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
+    authOptional: !options.credentials,
+    allowInsecureAuth: true,
+    disabledCommands: options.credentials ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
+    onAuth(auth, _session, callback) {
+      const { user, pass } = options.credentials ?? {};
+      if (auth.username === user && auth.password === pass) callback(null, { user });
+      else callback(Object.assign(new Error('authentication failed'), { responseCode: 535 }));
+    },
     logger: false,
     size: 10 * 1024 * 1024,
     onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback: (error?: Error | null) => void) {
