@@ -6,7 +6,13 @@
  *  "sqlite_db_mb","postgres_db_mb","sqlite_search_p50_ms","sqlite_search_p99_ms","postgres_search_p50_ms",
  *  "postgres_search_p99_ms","serving_peak_rss_mb"}
  *
- *   npm run bench:scale -- <arxiv-daily data folder> [--papers N] [--backends sqlite,postgres]
+ *   npm run bench:scale -- <arxiv-daily data folder> [--papers N] [--backends sqlite,postgres] [--keep <dir>]
+ *   npm run bench:scale -- --serve <paperfeed.db>     only the serving figures, for a kept catalog
+ *
+ * --keep leaves the SQLite catalog in <dir> (which must not exist), so it can be embedded
+ * (`PAPERFEED_DB=<dir>/paperfeed.db paperfeed embed`) and served again with --serve. When the
+ * catalog has embeddings, the serving figures include semantic search over its vector index, so
+ * the peak RSS is that of a process holding both indexes.
  *
  * The full run (--papers 2700000) needs about 30 GB of free disk in the temp folder and the
  * server's data folder. PostgreSQL is PAPERFEED_DATABASE_URL when set (the bench works in a schema
@@ -30,7 +36,7 @@
  * RSS is the serving process's.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -52,7 +58,7 @@ const SEARCH_ROUNDS = 5;
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
-    papers: { type: 'string', default: '2700000' }, backends: { type: 'string', default: 'sqlite,postgres' },
+    papers: { type: 'string', default: '2700000' }, backends: { type: 'string', default: 'sqlite,postgres' }, keep: { type: 'string' },
     // The serving child's side (servingChild).
     serve: { type: 'string' }, 'serve-postgres': { type: 'string' }, schema: { type: 'string' },
   },
@@ -68,7 +74,8 @@ if (values.serve) {
   const backends = new Set(values.backends.split(','));
   const pool = await realRecords(positionals[0]);
   const figures: Record<string, unknown> = { papers: target, real_papers: pool.length };
-  const dir = mkdtempSync(join(tmpdir(), 'paperfeed-bench-scale-'));
+  const dir = values.keep ?? mkdtempSync(join(tmpdir(), 'paperfeed-bench-scale-'));
+  if (values.keep) mkdirSync(values.keep);
   try {
     if (backends.has('sqlite')) {
       const dbFile = join(dir, 'paperfeed.db');
@@ -82,10 +89,11 @@ if (values.serve) {
       figures.sqlite_search_p50_ms = serving.p50_ms;
       figures.sqlite_search_p99_ms = serving.p99_ms;
       figures.serving_peak_rss_mb = serving.peak_rss_mb;
+      if (serving.semantic_p50_ms !== undefined) Object.assign(figures, { sqlite_semantic_p50_ms: serving.semantic_p50_ms, sqlite_semantic_p99_ms: serving.semantic_p99_ms });
     }
     if (backends.has('postgres')) Object.assign(figures, await postgresFigures(pool, target));
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (!values.keep) rmSync(dir, { recursive: true, force: true });
   }
   emit(figures);
 }
@@ -187,7 +195,7 @@ async function schemaBytes(url: string, schema: string): Promise<number> {
 }
 
 /** Runs {@link servingFigures} in a child process, so its peak RSS is a serving process's alone. */
-function servingChild(args: string[]): { p50_ms: number; p99_ms: number; peak_rss_mb: number } {
+function servingChild(args: string[]): Awaited<ReturnType<typeof servingFigures>> {
   const output = execFileSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
   return JSON.parse(output.trim().split('\n').at(-1)!);
 }
@@ -201,7 +209,14 @@ async function servingFigures(where: { dbFile: string } | { url: string; schema:
     await app.search.warm();
     await app.search.search({ text: 'warm up', mode: 'keyword' });
     const latency = await queryLatency((text) => app.search.search({ text, mode: 'keyword', limit: 10 }), SEARCH_ROUNDS, 1);
-    return { ...latency, peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) };
+    const semantic = (await app.search.vectors())
+      ? await queryLatency((text) => app.search.search({ text, mode: 'semantic', limit: 10 }), SEARCH_ROUNDS, 1)
+      : undefined;
+    return {
+      ...latency,
+      ...(semantic && { semantic_p50_ms: semantic.p50_ms, semantic_p99_ms: semantic.p99_ms }),
+      peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+    };
   } finally {
     await app.close();
   }
