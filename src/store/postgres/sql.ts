@@ -19,11 +19,13 @@ export const SQL = {
   resolveAlias: `SELECT paper_id FROM aliases WHERE alias = $1`,
   knownFingerprints: `SELECT fp FROM record_fingerprints WHERE fp = ANY($1::text[])`,
 
-  // Absorbed listing papers ($1: [{id, into}]): the row goes, its id becomes an alias.
+  // Absorbed listing papers ($1: [{id, into}]): the row and its categories go, its id becomes an alias.
   absorbPapers: `
     WITH gone AS (
       DELETE FROM papers p USING jsonb_to_recordset($1::jsonb) AS a(id text, "into" text)
       WHERE p.id = a.id RETURNING p.id, p.rowid, a."into"
+    ), uncategorised AS (
+      DELETE FROM paper_categories c USING gone WHERE c.paper_id = gone.id
     ), aliased AS (
       INSERT INTO aliases (alias, paper_id) SELECT id, "into" FROM gone
       ON CONFLICT (alias) DO UPDATE SET paper_id = excluded.paper_id
