@@ -66,8 +66,9 @@ export class PostgresFulltextIndexer {
 
   /** Applies batches until none is left; in the background (`wait` false) it gives way to a node that holds the position. */
   private async catchUp(wait: boolean): Promise<void> {
-    for (let more = true; more && !this.closed;) {
-      if (!wait && !(await this.db.executeSql<{ behind: boolean }>(FULLTEXT_SQL.behind))[0]!.behind) return;
+    let applied = false;
+    for (let more = true; more && !this.closed; applied ||= more) {
+      if (!wait && !(await this.db.executeSql<{ behind: boolean }>(FULLTEXT_SQL.behind))[0]!.behind) break;
       more = await this.db.transaction(async () => {
         const [position] = await this.db.executeSql<{ applied_seq: string }>(wait ? FULLTEXT_SQL.lockPosition : FULLTEXT_SQL.tryLockPosition);
         if (!position) return false;
@@ -78,5 +79,8 @@ export class PostgresFulltextIndexer {
         return true;
       });
     }
+    // New vectors wait in the GIN index's pending list, which every search reads through; once
+    // caught up, they are merged into the index in one pass (cheaper than as they come).
+    if (applied) await this.db.executeSql(FULLTEXT_SQL.mergePending);
   }
 }

@@ -108,6 +108,7 @@ export const FULLTEXT_SQL = {
   // Another node applying a batch holds the row: a background run leaves the work to it.
   tryLockPosition: `SELECT applied_seq FROM fulltext_position FOR UPDATE SKIP LOCKED`,
   setPosition: `UPDATE fulltext_position SET applied_seq = $1`,
+  mergePending: `SELECT gin_clean_pending_list('paper_search_gin'::regclass)`,
   behind: `SELECT EXISTS (SELECT 1 FROM changes WHERE seq > (SELECT applied_seq FROM fulltext_position)) AS behind`,
   batchEnd: `SELECT max(seq) AS seq FROM (SELECT seq FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2) batch`,
   // The papers changed in ($1, $2], each once: vectors of the papers as they are now, and none
