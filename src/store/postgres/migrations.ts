@@ -126,7 +126,7 @@ export const MIGRATIONS: readonly Migration[] = [
   DO $$ BEGIN
     ALTER TABLE papers ALTER COLUMN doc SET COMPRESSION lz4;
     ALTER TABLE paper_search ALTER COLUMN search SET COMPRESSION lz4;
-  EXCEPTION WHEN feature_not_supported THEN NULL;
+  EXCEPTION WHEN feature_not_supported OR syntax_error THEN NULL; -- no lz4, or a server before 14
   END $$;
 
   -- The last change the follower has applied: one row, locked by the node applying the next batch.

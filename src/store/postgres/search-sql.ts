@@ -53,7 +53,7 @@ export const SEARCH_2 = `
   FOR EACH ROW EXECUTE FUNCTION embedding_changed();
 `;
 
-/** The weight each field carries in the `search` vector (migrations `catalog-1` and `catalog-2`). */
+/** The weight each field carries in `paper_search`'s vectors (FULLTEXT_SQL.applyChanges). */
 const WEIGHT: Record<Field, string> = { title: 'A', authors: 'B', abstract: 'C', categories: 'D' };
 
 /**
