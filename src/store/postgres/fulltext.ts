@@ -21,28 +21,35 @@ export class PostgresFulltextIndexer {
   private again = false;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Whether this node applied vectors that may still wait in the GIN index's pending list. */
+  private unmerged = false;
 
   constructor(private readonly db: PostgresDatabase) {}
 
   /** Catches up now, then looks again every second while the process runs for something else. */
   start(): void {
-    this.timer = setInterval(() => this.poke(), POLL_MS);
+    this.timer = setInterval(() => this.poke(true), POLL_MS);
     this.timer.unref();
     this.poke();
   }
 
-  /** Starts catching up in the background, unless it is under way (then it goes round again). */
-  poke(): void {
+  /**
+   * Starts catching up in the background, unless it is under way (then it goes round again).
+   * `mergeWhenIdle` (the poll) merges the pending list when there was nothing left to apply.
+   */
+  poke(mergeWhenIdle = false): void {
     if (this.closed) return;
     if (this.running) {
       this.again = true;
       return;
     }
     this.running = this.db.detached(async () => {
+      let applied = false;
       do {
         this.again = false;
-        await this.catchUp(false);
+        applied = (await this.catchUp(false)) || applied;
       } while (this.again && !this.closed);
+      if (mergeWhenIdle && !applied) await this.mergePending();
     }).catch(() => {
       // A dropped connection or a schema mid-migration: the next poke or poll tries again, and
       // settle reports what still fails.
@@ -54,7 +61,10 @@ export class PostgresFulltextIndexer {
   /** Resolves once every change committed before the call has its vector, waiting for other nodes' batches. */
   async settle(): Promise<void> {
     await this.running;
-    await this.db.detached(() => this.catchUp(true));
+    await this.db.detached(async () => {
+      await this.catchUp(true);
+      await this.mergePending();
+    });
   }
 
   /** Stops polling; what is not applied yet is caught up by the next node that looks. */
@@ -64,8 +74,22 @@ export class PostgresFulltextIndexer {
     await this.running;
   }
 
-  /** Applies batches until none is left; in the background (`wait` false) it gives way to a node that holds the position. */
-  private async catchUp(wait: boolean): Promise<void> {
+  /**
+   * New vectors wait in the GIN index's pending list, which every search reads through. Merging
+   * it in one pass once caught up costs less than merging as they come (or than a small list
+   * merged often), so it happens when an import settles or a poll finds nothing to do.
+   */
+  private async mergePending(): Promise<void> {
+    if (!this.unmerged) return;
+    this.unmerged = false;
+    await this.db.executeSql(FULLTEXT_SQL.mergePending);
+  }
+
+  /**
+   * Applies batches until none is left, and tells whether it applied any; in the background
+   * (`wait` false) it gives way to a node that holds the position.
+   */
+  private async catchUp(wait: boolean): Promise<boolean> {
     let applied = false;
     for (let more = true; more && !this.closed; applied ||= more) {
       if (!wait && !(await this.db.executeSql<{ behind: boolean }>(FULLTEXT_SQL.behind))[0]!.behind) break;
@@ -79,8 +103,7 @@ export class PostgresFulltextIndexer {
         return true;
       });
     }
-    // New vectors wait in the GIN index's pending list, which every search reads through; once
-    // caught up, they are merged into the index in one pass (cheaper than as they come).
-    if (applied) await this.db.executeSql(FULLTEXT_SQL.mergePending);
+    this.unmerged ||= applied;
+    return applied;
   }
 }
