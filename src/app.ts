@@ -7,6 +7,7 @@ import type { DigestCatalog, DigestStore } from './digest/store.js';
 import type { CommunityStore, SubscriptionLookup } from './community/store.js';
 import { openPostgres, type PostgresOptions } from './store/postgres/database.js';
 import { PostgresCatalogStore } from './store/postgres/catalog-store.js';
+import { PostgresFulltextIndexer } from './store/postgres/fulltext.js';
 import { PostgresTrendingStore } from './store/postgres/trending-store.js';
 import { PostgresSearchStore } from './store/postgres/search-store.js';
 import { PostgresWebStore } from './store/postgres/web-store.js';
@@ -92,7 +93,14 @@ interface Stores {
 export function openCatalog(config: AppConfig, now: () => Date = () => new Date()): Catalog {
   if (config.databaseUrl === undefined) return createApp(config, now);
   const db = openPostgres(config.databaseUrl);
-  return { config, store: new PostgresCatalogStore(db), trendingStore: new PostgresTrendingStore(db), close: () => db.close() };
+  const fulltext = new PostgresFulltextIndexer(db);
+  return {
+    config, store: new PostgresCatalogStore(db, fulltext), trendingStore: new PostgresTrendingStore(db),
+    close: async () => {
+      await fulltext.close();
+      await db.close();
+    },
+  };
 }
 
 /**
@@ -168,8 +176,12 @@ function sqliteStores(dbFile: string): Stores {
 function postgresStores(url: string, options: PostgresOptions): Stores {
   const db = openPostgres(url, options);
   const jobs = new PgBossJobQueue(url, { schema: options.schema ? `${options.schema}_jobs` : 'pgboss' });
+  // Every node follows the changes into the full-text vectors, so a paper written by a process
+  // that stopped before they caught up is indexed all the same.
+  const fulltext = new PostgresFulltextIndexer(db);
+  fulltext.start();
   return {
-    store: new PostgresCatalogStore(db),
+    store: new PostgresCatalogStore(db, fulltext),
     trendingStore: new PostgresTrendingStore(db),
     searchStore: new PostgresSearchStore(db),
     webStore: new PostgresWebStore(db),
@@ -180,6 +192,7 @@ function postgresStores(url: string, options: PostgresOptions): Stores {
     rateLimiter: (scope, limits) => new PostgresRateLimiter(db, scope, limits),
     close: async () => {
       await jobs.stop();
+      await fulltext.close();
       await db.close();
     },
   };

@@ -1,17 +1,21 @@
 import type { CatalogBatch, CatalogStats, CatalogStore, StateStore } from '../../catalog/store.js';
 import { titleKey, type Paper } from '../../catalog/paper.js';
 import type { PostgresDatabase } from './database.js';
+import { PostgresFulltextIndexer } from './fulltext.js';
 import { SQL } from './sql.js';
 
 export type PaperRow = { id: string; doc: Omit<Paper, 'id'> };
 
 /**
- * The catalog and state ports on PostgreSQL. The weighted full-text vector is a generated
- * column of the paper row, so it is written in the same statement as the paper and `settle` has
- * nothing to wait for.
+ * The catalog and state ports on PostgreSQL. The full-text vectors are derived data that
+ * `fulltext` fills behind the writes (see fulltext.ts): each committed batch pokes it, and
+ * `settle` waits for it.
  */
 export class PostgresCatalogStore implements CatalogStore, StateStore {
-  constructor(private readonly db: PostgresDatabase) {}
+  constructor(
+    private readonly db: PostgresDatabase,
+    private readonly fulltext = new PostgresFulltextIndexer(db),
+  ) {}
 
   async getState(key: string): Promise<string | undefined> {
     const [row] = await this.db.executeSql<{ value: string }>(SQL.getState, [key]);
@@ -54,15 +58,21 @@ export class PostgresCatalogStore implements CatalogStore, StateStore {
     return row?.paper_id;
   }
 
-  async settle(): Promise<void> {}
+  async settle(): Promise<void> {
+    await this.fulltext.settle();
+  }
 
-  transaction<T>(work: () => Promise<T>): Promise<T> {
-    return this.db.transaction(work);
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
+    const outermost = !this.db.inTransaction;
+    const result = await this.db.transaction(work);
+    if (outermost) this.fulltext.poke();
+    return result;
   }
 
   async writeBatch(batch: CatalogBatch): Promise<Set<string>> {
-    return this.db.transaction(async () => {
+    return this.transaction(async () => {
       const { db } = this;
+      await db.executeSql(SQL.lockChanges);
       if (batch.absorbed.length > 0) await db.executeSql(SQL.absorbPapers, [JSON.stringify(batch.absorbed)]);
       if (batch.papers.length > 0) {
         const ids = batch.papers.map((paper) => paper.id);

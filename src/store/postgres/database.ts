@@ -59,6 +59,19 @@ export class PostgresDatabase {
     }
   }
 
+  /**
+   * Runs `work` outside the caller's transaction, on connections of its own: for background
+   * work started from inside a transaction, which must neither join it nor wait for it.
+   */
+  detached<T>(work: () => Promise<T>): Promise<T> {
+    return this.transactionClient.exit(work);
+  }
+
+  /** Whether the caller is inside {@link transaction}. */
+  get inTransaction(): boolean {
+    return this.transactionClient.getStore() !== undefined;
+  }
+
   /** Closes every connection. */
   async close(): Promise<void> {
     await this.pool.end();

@@ -103,4 +103,35 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: 'community-1', sql: COMMUNITY_1 },
   { name: 'rate-limit-1', sql: RATE_LIMIT_1 },
   { name: 'search-2', sql: SEARCH_2 },
+  {
+    name: 'catalog-3',
+    sql: `
+  -- The full-text vector leaves the paper row and becomes derived data, as on SQLite: computing
+  -- it (mostly stemming the abstract) and keeping its GIN index cost more than the rest of an
+  -- import, so papers commit without it and a follower of the changes fills paper_search
+  -- behind them (src/store/postgres/fulltext.ts). The vectors already computed move over as
+  -- they are, and the follower starts after the last change.
+  CREATE TABLE paper_search (paper_rowid bigint PRIMARY KEY, search tsvector NOT NULL);
+  INSERT INTO paper_search (paper_rowid, search) SELECT rowid, search FROM papers;
+  -- A larger pending list than the default 4 MB: the follower merges it in one pass once caught up.
+  CREATE INDEX paper_search_gin ON paper_search USING gin (search) WITH (gin_pending_list_limit = 16384);
+  ALTER TABLE papers DROP COLUMN search;
+
+  -- A paper's categories go with it in the statement that removes it (absorbPapers), the only
+  -- one that does: the foreign key checked and locked the paper for every category written.
+  ALTER TABLE paper_categories DROP CONSTRAINT paper_categories_paper_id_fkey;
+
+  -- Documents are compressed with lz4 where the server has it: pglz took a fifth of the server's
+  -- time in an import. Rows written before keep pglz; both read the same.
+  DO $$ BEGIN
+    ALTER TABLE papers ALTER COLUMN doc SET COMPRESSION lz4;
+    ALTER TABLE paper_search ALTER COLUMN search SET COMPRESSION lz4;
+  EXCEPTION WHEN feature_not_supported OR syntax_error THEN NULL; -- no lz4, or a server before 14
+  END $$;
+
+  -- The last change the follower has applied: one row, locked by the node applying the next batch.
+  CREATE TABLE fulltext_position (only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row), applied_seq bigint NOT NULL);
+  INSERT INTO fulltext_position (applied_seq) SELECT coalesce(max(seq), 0) FROM changes;
+  `,
+  },
 ];

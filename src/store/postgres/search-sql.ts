@@ -53,7 +53,7 @@ export const SEARCH_2 = `
   FOR EACH ROW EXECUTE FUNCTION embedding_changed();
 `;
 
-/** The weight each field carries in the `search` vector (migrations `catalog-1` and `catalog-2`). */
+/** The weight each field carries in `paper_search`'s vectors (FULLTEXT_SQL.applyChanges). */
 const WEIGHT: Record<Field, string> = { title: 'A', authors: 'B', abstract: 'C', categories: 'D' };
 
 /**
@@ -99,7 +99,12 @@ const FILTERS = `
     AND (pc.category = ANY($4::text[]) OR EXISTS (SELECT 1 FROM unnest($5::text[]) a(prefix) WHERE starts_with(pc.category, a.prefix)))))`;
 
 /** The query's tsquery text is parameter $6 wherever a statement matches one. */
-const MATCHES = `p.search @@ to_tsquery('english', $6)`;
+const MATCHES = `s.search @@ to_tsquery('english', $6)`;
+
+/** Papers with their full-text vector, for statements that match a query: a paper not yet indexed matches nothing. */
+function papersFrom(matching: boolean): string {
+  return matching ? 'papers p JOIN paper_search s ON s.paper_rowid = p.rowid' : 'papers p';
+}
 
 const ORDER: Record<KeywordOrder, string> = {
   relevance: 'score DESC, p.rowid DESC',
@@ -118,11 +123,11 @@ export function keywordPageSql(order: KeywordOrder, matching: boolean): string {
   const trending = order === 'trending'
     ? `LEFT JOIN unnest($${next + 2}::text[], $${next + 3}::float8[]) AS t(paper_id, score) ON t.paper_id = p.id`
     : '';
-  const score = matching ? `ts_rank(${RANK_WEIGHTS}, p.search, to_tsquery('english', $6))` : '0';
+  const score = matching ? `ts_rank(${RANK_WEIGHTS}, s.search, to_tsquery('english', $6))` : '0';
   const orderBy = matching ? ORDER[order] : `${order === 'trending' ? 'coalesce(t.score, 0) DESC, ' : ''}p.published DESC, p.rowid DESC`;
   return `
     SELECT p.rowid, p.id, p.doc, ${score} AS score
-    FROM papers p ${trending}
+    FROM ${papersFrom(matching)} ${trending}
     WHERE ${matching ? `${MATCHES} AND ` : ''}${FILTERS}
     ORDER BY ${orderBy}
     LIMIT $${next} OFFSET $${next + 1}`;
@@ -130,7 +135,7 @@ export function keywordPageSql(order: KeywordOrder, matching: boolean): string {
 
 /** How many papers the filters select, and the tsquery at $6 when `matching`. */
 export function countSql(matching: boolean): string {
-  return `SELECT count(*)::int AS n FROM papers p WHERE ${matching ? `${MATCHES} AND ` : ''}${FILTERS}`;
+  return `SELECT count(*)::int AS n FROM ${papersFrom(matching)} WHERE ${matching ? `${MATCHES} AND ` : ''}${FILTERS}`;
 }
 
 export const SEARCH_SQL = {

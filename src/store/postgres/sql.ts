@@ -19,11 +19,13 @@ export const SQL = {
   resolveAlias: `SELECT paper_id FROM aliases WHERE alias = $1`,
   knownFingerprints: `SELECT fp FROM record_fingerprints WHERE fp = ANY($1::text[])`,
 
-  // Absorbed listing papers ($1: [{id, into}]): the row goes, its id becomes an alias.
+  // Absorbed listing papers ($1: [{id, into}]): the row and its categories go, its id becomes an alias.
   absorbPapers: `
     WITH gone AS (
       DELETE FROM papers p USING jsonb_to_recordset($1::jsonb) AS a(id text, "into" text)
       WHERE p.id = a.id RETURNING p.id, p.rowid, a."into"
+    ), uncategorised AS (
+      DELETE FROM paper_categories c USING gone WHERE c.paper_id = gone.id
     ), aliased AS (
       INSERT INTO aliases (alias, paper_id) SELECT id, "into" FROM gone
       ON CONFLICT (alias) DO UPDATE SET paper_id = excluded.paper_id
@@ -62,6 +64,12 @@ export const SQL = {
     ON CONFLICT DO NOTHING
     RETURNING paper_id`,
 
+  // Every writer of changes takes this lock first, so changes commit in seq order and a
+  // follower that has seen seq n has seen every change before it (sequences are handed out
+  // before commit, so two writers could otherwise commit n+1 before n). Per schema, as tests
+  // keep one catalog per schema in one database.
+  lockChanges: `SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.changes'))`,
+
   newestActivity: `
     SELECT greatest((SELECT max(observed_at) FROM signals), (SELECT max(featured_at) FROM papers)) AS at`,
   // Papers with upvote observations inside ($1, $2] or our votes since the start, with their
@@ -88,4 +96,36 @@ export const SQL = {
       coalesce((SELECT value FROM signals s WHERE s.paper_id = a.paper_id AND s.kind = 'upvotes'
                 AND s.observed_at <= $1 ORDER BY s.observed_at DESC LIMIT 1), 0) AS "externalBefore"
     FROM active a JOIN papers p ON p.id = a.paper_id`,
+} as const;
+
+/**
+ * The full-text follower's statements (src/store/postgres/fulltext.ts). The vector weighs the
+ * title A, the authors B, the abstract C and the categories D ("cs.CL" is indexed as the words
+ * cs and cl, as FTS5 splits it on SQLite).
+ */
+export const FULLTEXT_SQL = {
+  lockPosition: `SELECT applied_seq FROM fulltext_position FOR UPDATE`,
+  // Another node applying a batch holds the row: a background run leaves the work to it.
+  tryLockPosition: `SELECT applied_seq FROM fulltext_position FOR UPDATE SKIP LOCKED`,
+  setPosition: `UPDATE fulltext_position SET applied_seq = $1`,
+  mergePending: `SELECT gin_clean_pending_list('paper_search_gin'::regclass)`,
+  behind: `SELECT EXISTS (SELECT 1 FROM changes WHERE seq > (SELECT applied_seq FROM fulltext_position)) AS behind`,
+  batchEnd: `SELECT max(seq) AS seq FROM (SELECT seq FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2) batch`,
+  // The papers changed in ($1, $2], each once: vectors of the papers as they are now, and none
+  // for papers that are gone.
+  applyChanges: `
+    WITH changed AS (
+      SELECT DISTINCT paper_rowid FROM changes WHERE seq > $1 AND seq <= $2 AND paper_rowid IS NOT NULL
+    ), gone AS (
+      DELETE FROM paper_search s USING changed c
+      WHERE s.paper_rowid = c.paper_rowid AND NOT EXISTS (SELECT 1 FROM papers p WHERE p.rowid = c.paper_rowid)
+    )
+    INSERT INTO paper_search (paper_rowid, search)
+    SELECT p.rowid,
+      setweight(to_tsvector('english', coalesce(p.doc->>'title', '')), 'A') ||
+      setweight(jsonb_to_tsvector('english', jsonb_path_query_array(p.doc, '$.authors[*].name'), '["string"]'), 'B') ||
+      setweight(to_tsvector('english', coalesce(p.doc->>'abstract', '')), 'C') ||
+      setweight(to_tsvector('english', translate(coalesce(p.doc->>'categories', ''), '[]",.', '     ')), 'D')
+    FROM changed c JOIN papers p ON p.rowid = c.paper_rowid
+    ON CONFLICT (paper_rowid) DO UPDATE SET search = excluded.search`,
 } as const;

@@ -56,8 +56,8 @@ export const WEB_SQL = {
   // The full-text vector narrows an author's papers to those whose author list holds the
   // name's words ($1, a tsquery); the exact name is then checked on the paper itself.
   papersByAuthorWords: `
-    SELECT id, doc FROM papers
-    WHERE search @@ to_tsquery('english', $1)
-    ORDER BY published DESC, id COLLATE "C" DESC
+    SELECT p.id, p.doc FROM papers p JOIN paper_search s ON s.paper_rowid = p.rowid
+    WHERE s.search @@ to_tsquery('english', $1)
+    ORDER BY p.published DESC, p.id COLLATE "C" DESC
     LIMIT 2000`,
 } as const;
