@@ -244,7 +244,10 @@ for (const backend of BACKENDS) {
           nodes.push(second);
           await eventually(() => /^harvest: \{/m.test(second.log), 60_000, () => second.log);
           assert.deepEqual(JSON.parse(/^harvest: (\{.*\})$/m.exec(second.log)![1]!), { read: 4, added: 4, updated: 0, unchanged: 0, skipped: 0 });
-          assert.deepEqual(server.requests.map((path) => new URL(path, server.baseUrl).searchParams.get('resumptionToken')), [null, '7251840|3', '7251840|3', '7251840|7']);
+          const tokens = server.requests.map((path) => new URL(path, server.baseUrl).searchParams.get('resumptionToken'));
+          assert.deepEqual(tokens.slice(0, 4), [null, '7251840|3', '7251840|3', '7251840|7']);
+          // On a slow machine the next 10-second run may have started since: a new harvest, from the start.
+          assert.ok(tokens.length === 4 || tokens[4] === null, `requests after the resumed harvest: ${JSON.stringify(tokens)}`);
         });
       } finally {
         await server.close();
