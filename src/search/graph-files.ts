@@ -14,7 +14,8 @@ export interface GraphFiles {
   save(modelId: string, seq: number, graph: Graph): void;
 }
 
-const NAME = /^(.+)\.(\d+)\.usearch$/;
+/** `.f16`: graphs saved before vectors were stored at half precision are not loaded, but rebuilt. */
+const NAME = /^(.+)\.(\d+)\.f16\.usearch$/;
 
 /**
  * Graph files in `dir` (created on first save).
@@ -40,7 +41,7 @@ export function graphFiles(dir: string): GraphFiles {
     },
     save(modelId, seq, graph) {
       mkdirSync(dir, { recursive: true });
-      const file = join(dir, `${encodeURIComponent(modelId)}.${seq}.usearch`);
+      const file = join(dir, `${encodeURIComponent(modelId)}.${seq}.f16.usearch`);
       // Written aside and renamed, so another process never loads half a file.
       const partial = `${file}.${process.pid}.partial`;
       graph.save(partial);

@@ -91,6 +91,10 @@ test('vector index: HNSW finds what the exact scan finds', () => {
   const overlap = exact.search(query, 10).filter((m) => found.has(m.key)).length;
   assert.ok(overlap >= 8, `recall@10 ${overlap}/10`);
   assert.deepEqual(hnsw.search(query, 3, new Set([5, 6, 7])).map((m) => m.key).sort(), [5, 6, 7]);
+  // HNSW keeps its own copy of the vectors in int8, one scale per vector: close, not exact.
+  const kept = hnsw.vector(5)!;
+  const original = vectors.subarray(4 * dims, 5 * dims);
+  assert.ok(kept.every((value, d) => Math.abs(value - original[d]!) <= 0.005), `int8 copy ${kept} of ${original}`);
 });
 
 test('vector index: changes add, replace and remove keys, exact and HNSW alike', () => {

@@ -144,7 +144,7 @@ test('a saved HNSW graph is loaded rather than rebuilt, and brought up to date w
     const first = start();
     assert.equal((await first.vectors())?.size, 100);
     const savedAt = await app.searchStore.lastEmbeddingChange();
-    const saved = [`${encodeURIComponent(embedder.id)}.${savedAt}.usearch`];
+    const saved = [`${encodeURIComponent(embedder.id)}.${savedAt}.f16.usearch`];
     assert.deepEqual(readdirSync(dir), saved);
     first.close();
 
