@@ -6,11 +6,14 @@
  * measures a paper's length as FTS5 cannot, in title-weighted content words, and uses b 0.5
  * (both chosen on CACM, docs/search.md); so its scores differ from `bm25(papers_fts, 2, 1, 1, 1)`.
  *
- * It answers relevance-ordered queries of bare words, prefixes, OR and exclusions; phrases and
- * fields need positions or columns, so those stay with FTS5 (`planOf` returns undefined).
+ * It answers relevance-ordered queries of bare words, prefixes, OR and exclusions, and words of
+ * the title or author names (`ti:`, `au:`: kept as terms of their own). It keeps no positions,
+ * so a phrase is planned as the conjunction of its words, which the caller verifies against
+ * the store (`verify`); other fields and phrases elsewhere stay with FTS5 (`planOf` returns
+ * undefined).
  */
 import type { Paper } from '../catalog/paper.js';
-import type { QueryNode } from './query.js';
+import type { Field, QueryNode } from './query.js';
 import { isContentWord, stem, words } from './text.js';
 
 /** One paper's searchable text, as the full-text index holds it (authors and categories joined). */
@@ -46,16 +49,21 @@ const BLOCK = 128;
 export const EXACT_TOTAL = 10_000;
 
 /**
+ * Fields kept as terms of their own, `title:word` and `authors:word` (a term never has a colon).
+ * Titles and names are short, so their postings are few; abstracts and categories would double
+ * the index, so `abs:` and `cat:` stay with FTS5.
+ */
+const INDEXED_FIELDS: ReadonlySet<Field> = new Set(['title', 'authors']);
+
+/**
  * A term's postings, or a prefix's merged postings: ascending doc numbers and weighted
- * frequencies, with the bounds of the whole list and of each block of BLOCK postings.
+ * frequencies, with each block's bound (see {@link blockBounds}) and the largest of them.
  */
 interface PostingList {
   docs: Uint32Array;
   tfs: Uint8Array;
-  maxTf: number;
-  minLength: number;
-  blockMaxTf: Uint8Array;
-  blockMinLength: Uint32Array;
+  maxImpact: number;
+  blockMaxImpact: Float32Array;
 }
 
 /**
@@ -67,23 +75,29 @@ export interface KeywordPlan {
   required: Word[][];
   excluded: Word[][];
   excludedTogether: Word[][];
+  /**
+   * The query has phrases, planned as their words: the index's matches are candidates, and the
+   * caller keeps those the store confirms (service.ts).
+   */
+  verify: boolean;
 }
 
-/** A query word: stemmed, or a stemmed prefix. */
+/** A query word: a stem, or a stemmed prefix, of any field or (`title:`/`authors:` before it) of one. */
 export interface Word {
   text: string;
   prefix: boolean;
 }
 
 /**
- * The plan for a query node, or undefined when it needs FTS5 (phrases, fields, nested groups
- * other than OR lists and excluded conjunctions of words).
+ * The plan for a query node, or undefined when it needs FTS5 (fields other than title and
+ * authors, phrases in OR lists or exclusions, nested groups other than OR lists and excluded
+ * conjunctions of words).
  */
 export function planOf(node: QueryNode): KeywordPlan | undefined {
   const word = (n: QueryNode): Word | undefined => {
-    if (n.kind !== 'term' || n.phrase || n.field) return undefined;
+    if (n.kind !== 'term' || n.phrase || (n.field && !INDEXED_FIELDS.has(n.field))) return undefined;
     const parts = words(n.text);
-    return parts.length === 1 ? { text: stem(parts[0]!), prefix: n.prefix } : undefined;
+    return parts.length === 1 ? { text: termOf(stem(parts[0]!), n.field), prefix: n.prefix } : undefined;
   };
   const group = (n: QueryNode): Word[] | undefined => {
     if (n.kind === 'term') { const w = word(n); return w && [w]; }
@@ -95,7 +109,16 @@ export function planOf(node: QueryNode): KeywordPlan | undefined {
   const required: Word[][] = [];
   const excluded: Word[][] = [];
   const excludedTogether: Word[][] = [];
+  let verify = false;
   for (const child of children) {
+    if (child.kind === 'term' && child.phrase) {
+      const phrase = phraseWords(child);
+      if (!phrase) return undefined;
+      required.push(...phrase.map((w) => [w]));
+      // A quoted single word is that word.
+      verify ||= words(child.text).length > 1;
+      continue;
+    }
     if (child.kind === 'not' && child.child.kind === 'and') {
       const together = child.child.children.map(word);
       if (!together.every((w): w is Word => w !== undefined)) return undefined;
@@ -107,7 +130,24 @@ export function planOf(node: QueryNode): KeywordPlan | undefined {
     (child.kind === 'not' ? excluded : required).push(list);
   }
   if (required.length === 0) return undefined;
-  return { required, excluded, excludedTogether };
+  return { required, excluded, excludedTogether, verify };
+}
+
+/**
+ * A phrase's words as required words (the last one a prefix for `"…"*`), or undefined for a
+ * field the index does not keep. Stop words and lone letters are left out when the phrase has
+ * other words: the phrase is verified anyway, and their long lists would only slow the search.
+ */
+function phraseWords(term: Extract<QueryNode, { kind: 'term' }>): Word[] | undefined {
+  if (term.field && !INDEXED_FIELDS.has(term.field)) return undefined;
+  const parts = words(term.text).map((text, i, all) => ({ text, prefix: term.prefix && i === all.length - 1 }));
+  const kept = parts.some((part) => isContentWord(part.text) || part.prefix) ? parts.filter((part) => isContentWord(part.text) || part.prefix) : parts;
+  return kept.map((part) => ({ text: termOf(stem(part.text), term.field), prefix: part.prefix }));
+}
+
+/** The index's term for a stem, in any field or in one field only. */
+function termOf(stemmed: string, field: Field | undefined): string {
+  return field ? `${field}:${stemmed}` : stemmed;
 }
 
 /**
@@ -134,12 +174,11 @@ export class KeywordIndex {
   private offsets = new Uint32Array(1);
   private docs = new Uint32Array(0);
   private tfs = new Uint8Array(0);
-  private maxTf = new Uint8Array(0);
-  private minLength = new Uint32Array(0);
-  /** Block bounds: term t's blocks are [blockOffsets[t], blockOffsets[t + 1]). */
+  /** Bounds (see {@link blockBounds}), for the average length they were computed with: term t's blocks are [blockOffsets[t], blockOffsets[t + 1]). */
+  private maxImpact = new Float32Array(0);
   private blockOffsets = new Uint32Array(1);
-  private blockMaxTf = new Uint8Array(0);
-  private blockMinLength = new Uint32Array(0);
+  private blockMaxImpact = new Float32Array(0);
+  private boundsAvgdl = NaN;
   /** The append log: (term, doc, weighted tf) triples not yet packed. */
   private logTerms = new Uint32Array(1 << 16);
   private logDocs = new Uint32Array(1 << 16);
@@ -155,6 +194,8 @@ export class KeywordIndex {
   private totalLength = 0;
   /** Each word's term id, so that a common word is stemmed and looked up once. */
   private readonly wordTerms = new Map<string, number>();
+  /** By term id, the id of the same term in the title or authors field (`title:word`). */
+  private readonly fieldTermIds: Record<string, number[]> = { title: [], authors: [] };
 
   /** Papers in the index. */
   get size(): number {
@@ -163,8 +204,8 @@ export class KeywordIndex {
 
   /** Bytes held by the arrays (not the term dictionary), for the memory figures in docs/search.md. */
   get arrayBytes(): number {
-    return this.offsets.byteLength + this.docs.byteLength + this.tfs.byteLength + this.maxTf.byteLength + this.minLength.byteLength
-      + this.blockOffsets.byteLength + this.blockMaxTf.byteLength + this.blockMinLength.byteLength
+    return this.offsets.byteLength + this.docs.byteLength + this.tfs.byteLength + this.maxImpact.byteLength
+      + this.blockOffsets.byteLength + this.blockMaxImpact.byteLength
       + this.logTerms.byteLength + this.logDocs.byteLength + this.logTfs.byteLength
       + this.rowids.byteLength + this.lengths.byteLength + this.live.byteLength + this.docOfRowid.byteLength;
   }
@@ -185,10 +226,16 @@ export class KeywordIndex {
     }
     const frequencies = new Map<number, number>();
     let length = 0;
-    for (const [field, weight] of [[text.title, TITLE_WEIGHT], [text.authors, 1], [text.abstract, 1], [text.categories, 1]] as const) {
-      for (const word of words(field)) {
+    const fields = [['title', text.title, TITLE_WEIGHT], ['authors', text.authors, 1], ['abstract', text.abstract, 1], ['categories', text.categories, 1]] as const;
+    for (const [field, value, weight] of fields) {
+      const own = this.fieldTermIds[field];
+      for (const word of words(value)) {
         const term = this.termOfWord(word);
         frequencies.set(term, (frequencies.get(term) ?? 0) + weight);
+        if (own) {
+          const fieldTerm = own[term] ??= this.termId(`${field}:${this.termNames[term]!}`);
+          frequencies.set(fieldTerm, (frequencies.get(fieldTerm) ?? 0) + weight);
+        }
         if (isContentWord(word)) length += weight;
       }
     }
@@ -260,20 +307,30 @@ export class KeywordIndex {
       this.logDocs = new Uint32Array(1 << 16);
       this.logTfs = new Uint8Array(1 << 16);
     }
-    // The bounds searches prune with: a term's (and each of its blocks') largest frequency and shortest paper.
-    this.maxTf = new Uint8Array(terms);
-    this.minLength = new Uint32Array(terms).fill(0xffffffff);
+    this.computeBounds();
+  }
+
+  /** The average paper length, in the units of `put`. */
+  private get avgdl(): number {
+    // Papers of stop words only have length 0; if all are, any average but 0 gives them b's full weight.
+    return this.totalLength > 0 ? this.totalLength / this.liveDocs : 1;
+  }
+
+  /** The bounds searches prune with, for each term and each of its blocks, at today's average length. */
+  private computeBounds(): void {
+    const terms = this.offsets.length - 1;
+    const avgdl = this.avgdl;
+    this.maxImpact = new Float32Array(terms);
     this.blockOffsets = new Uint32Array(terms + 1);
-    for (let t = 0; t < terms; t += 1) this.blockOffsets[t + 1] = this.blockOffsets[t]! + Math.ceil((counts[t + 1]! - counts[t]!) / BLOCK);
-    this.blockMaxTf = new Uint8Array(this.blockOffsets[terms]!);
-    this.blockMinLength = new Uint32Array(this.blockOffsets[terms]!);
+    for (let t = 0; t < terms; t += 1) this.blockOffsets[t + 1] = this.blockOffsets[t]! + Math.ceil((this.offsets[t + 1]! - this.offsets[t]!) / BLOCK);
+    this.blockMaxImpact = new Float32Array(this.blockOffsets[terms]!);
     for (let t = 0; t < terms; t += 1) {
-      const bounds = blockBounds(docs.subarray(counts[t]!, counts[t + 1]!), tfs.subarray(counts[t]!, counts[t + 1]!), this.lengths);
-      this.blockMaxTf.set(bounds.blockMaxTf, this.blockOffsets[t]!);
-      this.blockMinLength.set(bounds.blockMinLength, this.blockOffsets[t]!);
-      this.maxTf[t] = bounds.maxTf;
-      this.minLength[t] = bounds.minLength;
+      const [from, to] = [this.offsets[t]!, this.offsets[t + 1]!];
+      const bounds = blockBounds(this.docs.subarray(from, to), this.tfs.subarray(from, to), this.lengths, avgdl);
+      this.blockMaxImpact.set(bounds.blockMaxImpact, this.blockOffsets[t]!);
+      this.maxImpact[t] = bounds.maxImpact;
     }
+    this.boundsAvgdl = avgdl;
   }
 
   /**
@@ -282,8 +339,9 @@ export class KeywordIndex {
    */
   search(plan: KeywordPlan, k: number): KeywordTopK {
     if (this.logSize > 0) this.flush();
-    // Papers of stop words only have length 0; if all are, any average but 0 gives them b's full weight.
-    const avgdl = this.totalLength > 0 ? this.totalLength / this.liveDocs : 1;
+    const avgdl = this.avgdl;
+    // Removals alone change the average length without a flush.
+    if (avgdl !== this.boundsAvgdl) this.computeBounds();
     const required = plan.required.map((group) => group.map((word) => this.postings(word)));
     const excluded = plan.excluded.flat().map((word) => this.postings(word));
     const together = plan.excludedTogether.map((group) => group.map((word) => this.postings(word)));
@@ -293,14 +351,9 @@ export class KeywordIndex {
       const value = Math.log((this.liveDocs - list.docs.length + 0.5) / (list.docs.length + 0.5));
       return value <= 0 ? 1e-6 : value;
     });
-    const bound = scoring.map((list, i) => list.docs.length === 0 ? 0
-      : idf[i]! * ((list.maxTf * (K1 + 1)) / (list.maxTf + K1 * (1 - B + (B * list.minLength) / avgdl))));
-    const score = (term: number, tf: number, doc: number) =>
-      idf[term]! * ((tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * this.lengths[doc]!) / avgdl)));
-    const blockBound = (term: number, block: number) => {
-      const tf = scoring[term]!.blockMaxTf[block]!;
-      return idf[term]! * ((tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * scoring[term]!.blockMinLength[block]!) / avgdl)));
-    };
+    const bound = scoring.map((list, i) => idf[i]! * list.maxImpact);
+    const score = (term: number, tf: number, doc: number) => idf[term]! * impact(tf, this.lengths[doc]!, avgdl);
+    const blockBound = (term: number, block: number) => idf[term]! * scoring[term]!.blockMaxImpact[block]!;
     const top = new TopK(k);
     const cursors = scoring.map(() => 0);
     const excludedCursors = excluded.map(() => 0);
@@ -415,12 +468,16 @@ export class KeywordIndex {
     for (let block = 0; block * BLOCK < list.docs.length; block += 1) {
       const start = block * BLOCK;
       const end = Math.min(list.docs.length, start + BLOCK);
+      // What the other lists can add to a paper of this block; a paper whose own score in the
+      // walked list cannot make up the rest is not looked up in them.
+      let others = Infinity;
       if (total !== undefined && top.full) {
-        let bound = blockBound(walked, block);
-        for (let t = 0; t < scoring.length; t += 1) if (t !== walked) bound += rangeBound(t, list.docs[start]!, list.docs[end - 1]!);
-        if (bound * (1 + 1e-9) < top.threshold) continue;
+        others = 0;
+        for (let t = 0; t < scoring.length; t += 1) if (t !== walked) others += rangeBound(t, list.docs[start]!, list.docs[end - 1]!);
+        if ((blockBound(walked, block) + others) * (1 + 1e-9) < top.threshold) continue;
       }
       for (let i = start; i < end; i += 1) {
+        if (others !== Infinity && (score(walked, list.tfs[i]!, list.docs[i]!) + others) * (1 + 1e-9) < top.threshold) continue;
         if (!matches(list.docs[i]!)) continue;
         finish(list.docs[i]!);
         if (total === undefined && ++counted === EXACT_TOTAL && i + 1 < list.docs.length) total = Math.round((counted * list.docs.length) / (i + 1));
@@ -455,12 +512,11 @@ export class KeywordIndex {
   private postings(word: Word): PostingList {
     if (!word.prefix) {
       const t = this.termIds.get(word.text);
-      if (t === undefined) return { docs: new Uint32Array(0), tfs: new Uint8Array(0), maxTf: 0, minLength: 0, blockMaxTf: new Uint8Array(0), blockMinLength: new Uint32Array(0) };
+      if (t === undefined) return { docs: new Uint32Array(0), tfs: new Uint8Array(0), maxImpact: 0, blockMaxImpact: new Float32Array(0) };
       const [from, to] = [this.offsets[t]!, this.offsets[t + 1]!];
-      const [firstBlock, endBlock] = [this.blockOffsets[t]!, this.blockOffsets[t + 1]!];
       return {
-        docs: this.docs.subarray(from, to), tfs: this.tfs.subarray(from, to), maxTf: this.maxTf[t]!, minLength: this.minLength[t]!,
-        blockMaxTf: this.blockMaxTf.subarray(firstBlock, endBlock), blockMinLength: this.blockMinLength.subarray(firstBlock, endBlock),
+        docs: this.docs.subarray(from, to), tfs: this.tfs.subarray(from, to), maxImpact: this.maxImpact[t]!,
+        blockMaxImpact: this.blockMaxImpact.subarray(this.blockOffsets[t]!, this.blockOffsets[t + 1]!),
       };
     }
     const sorted = this.sortedTerms();
@@ -474,11 +530,13 @@ export class KeywordIndex {
     const tfOf = new Map<number, number>();
     for (let i = low; i < sorted.length && this.termNames[sorted[i]!]!.startsWith(word.text); i += 1) {
       const t = sorted[i]!;
+      // A plain prefix ("a*") is not one of the field terms it happens to start ("authors:…").
+      if (!word.text.includes(':') && this.termNames[t]!.includes(':')) continue;
       for (let j = this.offsets[t]!; j < this.offsets[t + 1]!; j += 1) tfOf.set(this.docs[j]!, (tfOf.get(this.docs[j]!) ?? 0) + this.tfs[j]!);
     }
     const docs = Uint32Array.from(tfOf.keys()).sort();
     const tfs = Uint8Array.from(docs, (doc) => Math.min(MAX_TF, tfOf.get(doc)!));
-    return { docs, tfs, ...blockBounds(docs, tfs, this.lengths) };
+    return { docs, tfs, ...blockBounds(docs, tfs, this.lengths, this.boundsAvgdl) };
   }
 
   /** Sorts only the terms added since the last call, and merges them in. */
@@ -527,22 +585,27 @@ export class KeywordIndex {
   }
 }
 
-/** A list's bounds: its largest frequency and shortest paper, overall and per block of BLOCK postings. */
-function blockBounds(docs: Uint32Array, tfs: Uint8Array, lengths: Uint32Array): Omit<PostingList, 'docs' | 'tfs'> {
-  const blockMaxTf = new Uint8Array(Math.ceil(docs.length / BLOCK));
-  const blockMinLength = new Uint32Array(blockMaxTf.length).fill(0xffffffff);
-  for (let i = 0; i < docs.length; i += 1) {
-    const block = Math.floor(i / BLOCK);
-    if (tfs[i]! > blockMaxTf[block]!) blockMaxTf[block] = tfs[i]!;
-    if (lengths[docs[i]!]! < blockMinLength[block]!) blockMinLength[block] = lengths[docs[i]!]!;
+/** A posting's BM25 score over its term's IDF. */
+function impact(tf: number, length: number, avgdl: number): number {
+  return (tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * length) / avgdl));
+}
+
+/**
+ * A list's bounds: the largest {@link impact} of each block of BLOCK postings, and of the list.
+ * Taken from the postings themselves rather than from a block's largest frequency and shortest
+ * paper apart (which rarely belong to one paper), so a common word's blocks are bounded tightly
+ * enough to skip. Rounded up, so that a float32 bound is never below a score.
+ */
+function blockBounds(docs: Uint32Array, tfs: Uint8Array, lengths: Uint32Array, avgdl: number): Pick<PostingList, 'maxImpact' | 'blockMaxImpact'> {
+  const blockMaxImpact = new Float32Array(Math.ceil(docs.length / BLOCK));
+  let maxImpact = 0;
+  for (let block = 0; block < blockMaxImpact.length; block += 1) {
+    let best = 0;
+    for (let i = block * BLOCK; i < Math.min(docs.length, (block + 1) * BLOCK); i += 1) best = Math.max(best, impact(tfs[i]!, lengths[docs[i]!]!, avgdl));
+    blockMaxImpact[block] = best * (1 + 1e-6);
+    maxImpact = Math.max(maxImpact, blockMaxImpact[block]!);
   }
-  let maxTf = 0;
-  let minLength = 0xffffffff;
-  for (let block = 0; block < blockMaxTf.length; block += 1) {
-    maxTf = Math.max(maxTf, blockMaxTf[block]!);
-    minLength = Math.min(minLength, blockMinLength[block]!);
-  }
-  return { maxTf, minLength, blockMaxTf, blockMinLength };
+  return { maxImpact, blockMaxImpact };
 }
 
 /** The docs of several lists, merged, each once, ascending. */
