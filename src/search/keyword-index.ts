@@ -308,6 +308,8 @@ export class KeywordIndex {
       this.logTfs = new Uint8Array(1 << 16);
     }
     this.computeBounds();
+    // Sorting a large dictionary takes a second: here, not in the first prefix search.
+    this.sortedTerms();
   }
 
   /** The average paper length, in the units of `put`. */
@@ -392,6 +394,7 @@ export class KeywordIndex {
       // k-th score are only looked up for papers that the other lists bring.
       const order = scoring.map((_, i) => i).sort((a, b) => bound[a]! - bound[b]!);
       const prefix = order.map((_, i) => order.slice(0, i + 1).reduce((sum, t) => sum + bound[t]!, 0));
+      const all = prefix.at(-1)!;
       let essential = 0;
       for (;;) {
         while (essential < order.length && top.full && prefix[essential]! * (1 + 1e-9) < top.threshold) essential += 1;
@@ -399,7 +402,14 @@ export class KeywordIndex {
         let doc = Infinity;
         for (let e = essential; e < order.length; e += 1) {
           const t = order[e]!;
-          const at = scoring[t]!.docs[cursors[t]!];
+          const docs = scoring[t]!.docs;
+          // A block of this list whose papers cannot reach the k-th score, even with every
+          // other list's best, is skipped: a paper in it and in another list scores too little
+          // to enter, so leaving this list's part out of its score changes nothing.
+          while (top.full && cursors[t]! < docs.length && (blockBound(t, Math.floor(cursors[t]! / BLOCK)) + all - bound[t]!) * (1 + 1e-9) < top.threshold) {
+            cursors[t] = (Math.floor(cursors[t]! / BLOCK) + 1) * BLOCK;
+          }
+          const at = docs[cursors[t]!];
           if (at !== undefined && at < doc) doc = at;
         }
         if (doc === Infinity) break;

@@ -159,4 +159,6 @@ test('beyond EXACT_TOTAL matches a conjunction\'s total is estimated, and skippi
   const single = index.search(planOf(parseQuery('alpha')!)!, 10);
   assert.deepEqual([single.total, single.estimated], [papers, false], 'one word: its list length, exact');
   assert.deepEqual(single.hits, index.search(planOf(parseQuery('alpha')!)!, papers + 1).hits.slice(0, 10), 'one word skips blocks too');
+  const any = planOf(parseQuery('alpha OR filler OR beta')!)!;
+  assert.deepEqual(index.search(any, 10).hits, index.search(any, papers + 1).hits.slice(0, 10), 'an OR list skips blocks too');
 });
