@@ -170,9 +170,15 @@ export class KeywordIndex {
   private termNames: string[] = [];
   /** Term ids in term order, for prefixes; terms added since are merged in when a prefix is searched. */
   private sortedTermIds = new Uint32Array(0);
-  /** Packed postings: term t owns [offsets[t], offsets[t + 1]). */
+  /**
+   * Packed postings: term t owns postings [offsets[t], offsets[t + 1]) of `tfs`, and its doc
+   * numbers are the bytes from docStarts[t]: gaps between them as varints (7 bits a byte, the
+   * first gap from 0). A common word's gaps fit in one byte, so this takes about a quarter of
+   * the memory of 32-bit doc numbers; a search decodes the lists it reads.
+   */
   private offsets = new Uint32Array(1);
-  private docs = new Uint32Array(0);
+  private docStarts = new Uint32Array(1);
+  private docBytes = new Uint8Array(0);
   private tfs = new Uint8Array(0);
   /** Bounds (see {@link blockBounds}), for the average length they were computed with: term t's blocks are [blockOffsets[t], blockOffsets[t + 1]). */
   private maxImpact = new Float32Array(0);
@@ -204,7 +210,7 @@ export class KeywordIndex {
 
   /** Bytes held by the arrays (not the term dictionary), for the memory figures in docs/search.md. */
   get arrayBytes(): number {
-    return this.offsets.byteLength + this.docs.byteLength + this.tfs.byteLength + this.maxImpact.byteLength
+    return this.offsets.byteLength + this.docStarts.byteLength + this.docBytes.byteLength + this.tfs.byteLength + this.maxImpact.byteLength
       + this.blockOffsets.byteLength + this.blockMaxImpact.byteLength
       + this.logTerms.byteLength + this.logDocs.byteLength + this.logTfs.byteLength
       + this.rowids.byteLength + this.lengths.byteLength + this.live.byteLength + this.docOfRowid.byteLength;
@@ -266,40 +272,61 @@ export class KeywordIndex {
 
   /** Postings packed. */
   get packed(): number {
-    return this.docs.length;
+    return this.tfs.length;
   }
 
   /**
-   * Packs the log into the postings, dropping dead docs: a counting sort by term, in which a
-   * term's packed postings come before its logged ones, so each list stays in doc order.
+   * Packs the log into the postings, dropping dead docs. The log's postings are sorted by term
+   * (a stable counting sort, so each term's stay in doc order), then each term's packed postings
+   * are rewritten, followed by its logged ones: only the log is ever held unpacked.
    */
   flush(): void {
     const terms = this.termNames.length;
-    const counts = new Uint32Array(terms + 1);
-    for (let t = 0; t < this.offsets.length - 1; t += 1) {
-      for (let i = this.offsets[t]!; i < this.offsets[t + 1]!; i += 1) if (this.live[this.docs[i]!]) counts[t + 1]! += 1;
-    }
-    for (let i = 0; i < this.logSize; i += 1) if (this.live[this.logDocs[i]!]) counts[this.logTerms[i]! + 1]! += 1;
-    for (let t = 0; t < terms; t += 1) counts[t + 1]! += counts[t]!;
-    const docs = new Uint32Array(counts[terms]!);
-    const tfs = new Uint8Array(counts[terms]!);
-    const next = counts.slice(0, terms);
-    for (let t = 0; t < this.offsets.length - 1; t += 1) {
-      for (let i = this.offsets[t]!; i < this.offsets[t + 1]!; i += 1) {
-        if (!this.live[this.docs[i]!]) continue;
-        docs[next[t]!] = this.docs[i]!;
-        tfs[next[t]!++] = this.tfs[i]!;
+    const logStart = new Uint32Array(terms + 1);
+    for (let i = 0; i < this.logSize; i += 1) if (this.live[this.logDocs[i]!]) logStart[this.logTerms[i]! + 1]! += 1;
+    for (let t = 0; t < terms; t += 1) logStart[t + 1]! += logStart[t]!;
+    const logOrder = new Uint32Array(logStart[terms]!);
+    const next = logStart.slice(0, terms);
+    for (let i = 0; i < this.logSize; i += 1) if (this.live[this.logDocs[i]!]) logOrder[next[this.logTerms[i]!]!++] = i;
+    const offsets = new Uint32Array(terms + 1);
+    const docStarts = new Uint32Array(terms + 1);
+    const tfs = new Uint8Array(this.tfs.length + logOrder.length);
+    // Dropping a doc merges two gaps into one no longer than both; a logged doc's gap fits in 5 bytes.
+    const bytes = new Uint8Array(this.docBytes.length + 5 * logOrder.length);
+    let posting = 0;
+    let byte = 0;
+    for (let t = 0; t < terms; t += 1) {
+      offsets[t] = posting;
+      docStarts[t] = byte;
+      let previous = 0;
+      if (t < this.offsets.length - 1) {
+        for (let i = this.offsets[t]!, at = this.docStarts[t]!, doc = 0; i < this.offsets[t + 1]!; i += 1) {
+          let gap = 0;
+          for (let shift = 0; ; shift += 7) {
+            const b = this.docBytes[at++]!;
+            gap |= (b & 127) << shift;
+            if (b < 128) break;
+          }
+          doc += gap;
+          if (!this.live[doc]) continue;
+          byte = putGap(bytes, byte, doc - previous);
+          previous = doc;
+          tfs[posting++] = this.tfs[i]!;
+        }
+      }
+      for (let j = logStart[t]!; j < logStart[t + 1]!; j += 1) {
+        const i = logOrder[j]!;
+        byte = putGap(bytes, byte, this.logDocs[i]! - previous);
+        previous = this.logDocs[i]!;
+        tfs[posting++] = this.logTfs[i]!;
       }
     }
-    for (let i = 0; i < this.logSize; i += 1) {
-      const t = this.logTerms[i]!;
-      if (!this.live[this.logDocs[i]!]) continue;
-      docs[next[t]!] = this.logDocs[i]!;
-      tfs[next[t]!++] = this.logTfs[i]!;
-    }
-    this.offsets = counts;
-    this.docs = docs;
-    this.tfs = tfs;
+    offsets[terms] = posting;
+    docStarts[terms] = byte;
+    this.offsets = offsets;
+    this.docStarts = docStarts;
+    this.docBytes = bytes.slice(0, byte);
+    this.tfs = tfs.slice(0, posting);
     this.logSize = 0;
     // The log grew for a build or a large import; steady catch-ups need little of it.
     if (this.logTerms.length > 1 << 16) {
@@ -310,6 +337,29 @@ export class KeywordIndex {
     this.computeBounds();
     // Sorting a large dictionary takes a second: here, not in the first prefix search.
     this.sortedTerms();
+  }
+
+  /** Term t's doc numbers, decoded into the start of `into` (at least as long as the list). */
+  private docsOf(t: number, into: Uint32Array): Uint32Array {
+    const count = this.offsets[t + 1]! - this.offsets[t]!;
+    for (let i = 0, at = this.docStarts[t]!, doc = 0; i < count; i += 1) {
+      let gap = 0;
+      for (let shift = 0; ; shift += 7) {
+        const b = this.docBytes[at++]!;
+        gap |= (b & 127) << shift;
+        if (b < 128) break;
+      }
+      doc += gap;
+      into[i] = doc;
+    }
+    return into.subarray(0, count);
+  }
+
+  /** A buffer as long as the longest list, for decoding lists that are read once. */
+  private longestList(): Uint32Array {
+    let longest = 0;
+    for (let t = 0; t < this.offsets.length - 1; t += 1) longest = Math.max(longest, this.offsets[t + 1]! - this.offsets[t]!);
+    return new Uint32Array(longest);
   }
 
   /** The average paper length, in the units of `put`. */
@@ -326,9 +376,10 @@ export class KeywordIndex {
     this.blockOffsets = new Uint32Array(terms + 1);
     for (let t = 0; t < terms; t += 1) this.blockOffsets[t + 1] = this.blockOffsets[t]! + Math.ceil((this.offsets[t + 1]! - this.offsets[t]!) / BLOCK);
     this.blockMaxImpact = new Float32Array(this.blockOffsets[terms]!);
+    const buffer = this.longestList();
     for (let t = 0; t < terms; t += 1) {
       const [from, to] = [this.offsets[t]!, this.offsets[t + 1]!];
-      const bounds = blockBounds(this.docs.subarray(from, to), this.tfs.subarray(from, to), this.lengths, avgdl);
+      const bounds = blockBounds(this.docsOf(t, buffer), this.tfs.subarray(from, to), this.lengths, avgdl);
       this.blockMaxImpact.set(bounds.blockMaxImpact, this.blockOffsets[t]!);
       this.maxImpact[t] = bounds.maxImpact;
     }
@@ -525,7 +576,7 @@ export class KeywordIndex {
       if (t === undefined) return { docs: new Uint32Array(0), tfs: new Uint8Array(0), maxImpact: 0, blockMaxImpact: new Float32Array(0) };
       const [from, to] = [this.offsets[t]!, this.offsets[t + 1]!];
       return {
-        docs: this.docs.subarray(from, to), tfs: this.tfs.subarray(from, to), maxImpact: this.maxImpact[t]!,
+        docs: this.docsOf(t, new Uint32Array(to - from)), tfs: this.tfs.subarray(from, to), maxImpact: this.maxImpact[t]!,
         blockMaxImpact: this.blockMaxImpact.subarray(this.blockOffsets[t]!, this.blockOffsets[t + 1]!),
       };
     }
@@ -538,11 +589,13 @@ export class KeywordIndex {
       else high = middle;
     }
     const tfOf = new Map<number, number>();
+    const buffer = this.longestList();
     for (let i = low; i < sorted.length && this.termNames[sorted[i]!]!.startsWith(word.text); i += 1) {
       const t = sorted[i]!;
       // A plain prefix ("a*") is not one of the field terms it happens to start ("authors:…").
       if (!word.text.includes(':') && this.termNames[t]!.includes(':')) continue;
-      for (let j = this.offsets[t]!; j < this.offsets[t + 1]!; j += 1) tfOf.set(this.docs[j]!, (tfOf.get(this.docs[j]!) ?? 0) + this.tfs[j]!);
+      const docs = this.docsOf(t, buffer);
+      for (let j = 0; j < docs.length; j += 1) tfOf.set(docs[j]!, (tfOf.get(docs[j]!) ?? 0) + this.tfs[this.offsets[t]! + j]!);
     }
     const docs = Uint32Array.from(tfOf.keys()).sort();
     const tfs = Uint8Array.from(docs, (doc) => Math.min(MAX_TF, tfOf.get(doc)!));
@@ -593,6 +646,16 @@ export class KeywordIndex {
     this.logDocs[this.logSize] = doc;
     this.logTfs[this.logSize++] = tf;
   }
+}
+
+/** Writes a doc-number gap as a varint at `at`; returns the position after it. */
+function putGap(bytes: Uint8Array, at: number, gap: number): number {
+  while (gap >= 128) {
+    bytes[at++] = (gap & 127) | 128;
+    gap >>>= 7;
+  }
+  bytes[at++] = gap;
+  return at;
 }
 
 /** A posting's BM25 score over its term's IDF. */

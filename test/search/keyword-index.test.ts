@@ -92,6 +92,21 @@ test('ti: and au: match only the title or the author names, scored by BM25 over 
   assert.ok(hits[0]!.score > 0 && idf <= 0, 'FTS5 clamps a negative IDF to a tiny positive one, as for any word');
 });
 
+test('doc numbers survive delta coding: gaps of one, two and three bytes, and papers replaced or removed between packs', () => {
+  const index = new KeywordIndex();
+  const rare = [1, 2, 130, 20_000, 40_000];
+  for (let rowid = 1; rowid <= 40_000; rowid += 1) index.put(rowid, { title: rare.includes(rowid) ? 'rare common' : 'common', authors: '', abstract: '', categories: '' });
+  const rowids = (text: string, k = 10) => index.search(planOf(parseQuery(text)!)!, k).hits.map((hit) => hit.rowid).sort((a, b) => a - b);
+  assert.deepEqual(rowids('rare'), rare);
+  index.flush();
+  index.remove(2);
+  index.put(130, { title: 'common', authors: '', abstract: '', categories: '' });
+  index.put(50_000, { title: 'rare', authors: '', abstract: '', categories: '' });
+  assert.deepEqual(rowids('rare'), [1, 20_000, 40_000, 50_000]);
+  assert.equal(index.search(planOf(parseQuery('common rare')!)!, 10).total, 3);
+  assert.equal(index.search(planOf(parseQuery('common')!)!, 10).total, 39_999);
+});
+
 test('a phrase is planned as its words and verified against the store: concrete papers', async () => {
   const memory = new KeywordEngine(app.searchStore);
   await memory.build();
