@@ -200,6 +200,11 @@ export class KeywordIndex {
   private totalLength = 0;
   /** Each word's term id, so that a common word is stemmed and looked up once. */
   private readonly wordTerms = new Map<string, number>();
+  /** Buffers searches decode lists into, and mark papers in (see `buffer`). */
+  private readonly buffers: Uint32Array[] = [];
+  private marks = new Uint8Array(0);
+  /** The length of the longest list (at the last pack). */
+  private longest = 0;
   /** By term id, the id of the same term in the title or authors field (`title:word`). */
   private readonly fieldTermIds: Record<string, number[]> = { title: [], authors: [] };
 
@@ -355,12 +360,6 @@ export class KeywordIndex {
     return into.subarray(0, count);
   }
 
-  /** A buffer as long as the longest list, for decoding lists that are read once. */
-  private longestList(): Uint32Array {
-    let longest = 0;
-    for (let t = 0; t < this.offsets.length - 1; t += 1) longest = Math.max(longest, this.offsets[t + 1]! - this.offsets[t]!);
-    return new Uint32Array(longest);
-  }
 
   /** The average paper length, in the units of `put`. */
   private get avgdl(): number {
@@ -376,7 +375,9 @@ export class KeywordIndex {
     this.blockOffsets = new Uint32Array(terms + 1);
     for (let t = 0; t < terms; t += 1) this.blockOffsets[t + 1] = this.blockOffsets[t]! + Math.ceil((this.offsets[t + 1]! - this.offsets[t]!) / BLOCK);
     this.blockMaxImpact = new Float32Array(this.blockOffsets[terms]!);
-    const buffer = this.longestList();
+    this.longest = 0;
+    for (let t = 0; t < terms; t += 1) this.longest = Math.max(this.longest, this.offsets[t + 1]! - this.offsets[t]!);
+    const buffer = new Uint32Array(this.longest);
     for (let t = 0; t < terms; t += 1) {
       const [from, to] = [this.offsets[t]!, this.offsets[t + 1]!];
       const bounds = blockBounds(this.docsOf(t, buffer), this.tfs.subarray(from, to), this.lengths, avgdl);
@@ -395,9 +396,10 @@ export class KeywordIndex {
     const avgdl = this.avgdl;
     // Removals alone change the average length without a flush.
     if (avgdl !== this.boundsAvgdl) this.computeBounds();
-    const required = plan.required.map((group) => group.map((word) => this.postings(word)));
-    const excluded = plan.excluded.flat().map((word) => this.postings(word));
-    const together = plan.excludedTogether.map((group) => group.map((word) => this.postings(word)));
+    let slot = 0;
+    const required = plan.required.map((group) => group.map((word) => this.postings(word, slot++)));
+    const excluded = plan.excluded.flat().map((word) => this.postings(word, slot++));
+    const together = plan.excludedTogether.map((group) => group.map((word) => this.postings(word, slot++)));
     // FTS5 sums the phrases in the order of the MATCH expression: the required words, in order.
     const scoring = required.flat();
     const idf = scoring.map((list) => {
@@ -553,7 +555,7 @@ export class KeywordIndex {
    */
   private countUnion(lists: readonly PostingList[], excluded: readonly PostingList[], together: readonly PostingList[][]): number {
     if (lists.length === 1 && excluded.length === 0 && together.length === 0) return lists[0]!.docs.length;
-    const marks = new Uint8Array(this.docCount);
+    const marks = this.marks.length >= this.docCount ? this.marks.fill(0) : (this.marks = new Uint8Array(this.docCount));
     let count = 0;
     for (const list of lists) for (const doc of list.docs) if (!marks[doc]) { marks[doc] = 1; count += 1; }
     for (const list of excluded) for (const doc of list.docs) if (marks[doc] === 1) { marks[doc] = 2; count -= 1; }
@@ -569,14 +571,28 @@ export class KeywordIndex {
     return count;
   }
 
-  /** A word's postings; a prefix's are the merged postings of every term it starts. */
-  private postings(word: Word): PostingList {
+  /**
+   * A buffer of at least `length` doc numbers, kept for the next search: allocating each
+   * searched list anew filled the heap with garbage, and the collections it caused took tens of
+   * milliseconds of a search.
+   */
+  private buffer(slot: number, length: number): Uint32Array {
+    const kept = this.buffers[slot];
+    if (kept && kept.length >= length) return kept;
+    return (this.buffers[slot] = new Uint32Array(Math.max(length, Math.ceil((kept?.length ?? 0) * 1.5))));
+  }
+
+  /**
+   * A word's postings, its doc numbers decoded into buffer `slot`; a prefix's are the merged
+   * postings of every term it starts.
+   */
+  private postings(word: Word, slot: number): PostingList {
     if (!word.prefix) {
       const t = this.termIds.get(word.text);
       if (t === undefined) return { docs: new Uint32Array(0), tfs: new Uint8Array(0), maxImpact: 0, blockMaxImpact: new Float32Array(0) };
       const [from, to] = [this.offsets[t]!, this.offsets[t + 1]!];
       return {
-        docs: this.docsOf(t, new Uint32Array(to - from)), tfs: this.tfs.subarray(from, to), maxImpact: this.maxImpact[t]!,
+        docs: this.docsOf(t, this.buffer(slot, to - from)), tfs: this.tfs.subarray(from, to), maxImpact: this.maxImpact[t]!,
         blockMaxImpact: this.blockMaxImpact.subarray(this.blockOffsets[t]!, this.blockOffsets[t + 1]!),
       };
     }
@@ -589,7 +605,7 @@ export class KeywordIndex {
       else high = middle;
     }
     const tfOf = new Map<number, number>();
-    const buffer = this.longestList();
+    const buffer = this.buffer(slot, this.longest);
     for (let i = low; i < sorted.length && this.termNames[sorted[i]!]!.startsWith(word.text); i += 1) {
       const t = sorted[i]!;
       // A plain prefix ("a*") is not one of the field terms it happens to start ("authors:…").
