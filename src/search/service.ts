@@ -220,8 +220,9 @@ export async function keywordPage(
 
 /**
  * One page of matches. Relevance order without filters comes from the in-memory index when it
- * can answer the query (the same matches, a better-measured BM25, without scoring every match);
- * phrases, fields, filters, and date or trending order come from FTS5.
+ * can answer the query (the same matches, a better-measured BM25, without scoring every match),
+ * with the store confirming phrases; `abs:`/`cat:` fields, filters, and date or trending order
+ * come from FTS5.
  */
 async function matchPage(
   engines: KeywordEngines, node: QueryNode | undefined, filters: StoreFilters, order: SearchSort,
