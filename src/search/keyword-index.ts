@@ -6,11 +6,14 @@
  * measures a paper's length as FTS5 cannot, in title-weighted content words, and uses b 0.5
  * (both chosen on CACM, docs/search.md); so its scores differ from `bm25(papers_fts, 2, 1, 1, 1)`.
  *
- * It answers relevance-ordered queries of bare words, prefixes, OR and exclusions; phrases and
- * fields need positions or columns, so those stay with FTS5 (`planOf` returns undefined).
+ * It answers relevance-ordered queries of bare words, prefixes, OR and exclusions, and words of
+ * the title or author names (`ti:`, `au:`: kept as terms of their own). It keeps no positions,
+ * so a phrase is planned as the conjunction of its words, which the caller verifies against
+ * the store (`verify`); other fields and phrases elsewhere stay with FTS5 (`planOf` returns
+ * undefined).
  */
 import type { Paper } from '../catalog/paper.js';
-import type { QueryNode } from './query.js';
+import type { Field, QueryNode } from './query.js';
 import { isContentWord, stem, words } from './text.js';
 
 /** One paper's searchable text, as the full-text index holds it (authors and categories joined). */
@@ -46,16 +49,21 @@ const BLOCK = 128;
 export const EXACT_TOTAL = 10_000;
 
 /**
+ * Fields kept as terms of their own, `title:word` and `authors:word` (a term never has a colon).
+ * Titles and names are short, so their postings are few; abstracts and categories would double
+ * the index, so `abs:` and `cat:` stay with FTS5.
+ */
+const INDEXED_FIELDS: ReadonlySet<Field> = new Set(['title', 'authors']);
+
+/**
  * A term's postings, or a prefix's merged postings: ascending doc numbers and weighted
- * frequencies, with the bounds of the whole list and of each block of BLOCK postings.
+ * frequencies, with each block's bound (see {@link blockBounds}) and the largest of them.
  */
 interface PostingList {
   docs: Uint32Array;
   tfs: Uint8Array;
-  maxTf: number;
-  minLength: number;
-  blockMaxTf: Uint8Array;
-  blockMinLength: Uint32Array;
+  maxImpact: number;
+  blockMaxImpact: Float32Array;
 }
 
 /**
@@ -67,23 +75,29 @@ export interface KeywordPlan {
   required: Word[][];
   excluded: Word[][];
   excludedTogether: Word[][];
+  /**
+   * The query has phrases, planned as their words: the index's matches are candidates, and the
+   * caller keeps those the store confirms (service.ts).
+   */
+  verify: boolean;
 }
 
-/** A query word: stemmed, or a stemmed prefix. */
+/** A query word: a stem, or a stemmed prefix, of any field or (`title:`/`authors:` before it) of one. */
 export interface Word {
   text: string;
   prefix: boolean;
 }
 
 /**
- * The plan for a query node, or undefined when it needs FTS5 (phrases, fields, nested groups
- * other than OR lists and excluded conjunctions of words).
+ * The plan for a query node, or undefined when it needs FTS5 (fields other than title and
+ * authors, phrases in OR lists or exclusions, nested groups other than OR lists and excluded
+ * conjunctions of words).
  */
 export function planOf(node: QueryNode): KeywordPlan | undefined {
   const word = (n: QueryNode): Word | undefined => {
-    if (n.kind !== 'term' || n.phrase || n.field) return undefined;
+    if (n.kind !== 'term' || n.phrase || (n.field && !INDEXED_FIELDS.has(n.field))) return undefined;
     const parts = words(n.text);
-    return parts.length === 1 ? { text: stem(parts[0]!), prefix: n.prefix } : undefined;
+    return parts.length === 1 ? { text: termOf(stem(parts[0]!), n.field), prefix: n.prefix } : undefined;
   };
   const group = (n: QueryNode): Word[] | undefined => {
     if (n.kind === 'term') { const w = word(n); return w && [w]; }
@@ -95,7 +109,16 @@ export function planOf(node: QueryNode): KeywordPlan | undefined {
   const required: Word[][] = [];
   const excluded: Word[][] = [];
   const excludedTogether: Word[][] = [];
+  let verify = false;
   for (const child of children) {
+    if (child.kind === 'term' && child.phrase) {
+      const phrase = phraseWords(child);
+      if (!phrase) return undefined;
+      required.push(...phrase.map((w) => [w]));
+      // A quoted single word is that word.
+      verify ||= words(child.text).length > 1;
+      continue;
+    }
     if (child.kind === 'not' && child.child.kind === 'and') {
       const together = child.child.children.map(word);
       if (!together.every((w): w is Word => w !== undefined)) return undefined;
@@ -107,7 +130,24 @@ export function planOf(node: QueryNode): KeywordPlan | undefined {
     (child.kind === 'not' ? excluded : required).push(list);
   }
   if (required.length === 0) return undefined;
-  return { required, excluded, excludedTogether };
+  return { required, excluded, excludedTogether, verify };
+}
+
+/**
+ * A phrase's words as required words (the last one a prefix for `"…"*`), or undefined for a
+ * field the index does not keep. Stop words and lone letters are left out when the phrase has
+ * other words: the phrase is verified anyway, and their long lists would only slow the search.
+ */
+function phraseWords(term: Extract<QueryNode, { kind: 'term' }>): Word[] | undefined {
+  if (term.field && !INDEXED_FIELDS.has(term.field)) return undefined;
+  const parts = words(term.text).map((text, i, all) => ({ text, prefix: term.prefix && i === all.length - 1 }));
+  const kept = parts.some((part) => isContentWord(part.text) || part.prefix) ? parts.filter((part) => isContentWord(part.text) || part.prefix) : parts;
+  return kept.map((part) => ({ text: termOf(stem(part.text), term.field), prefix: part.prefix }));
+}
+
+/** The index's term for a stem, in any field or in one field only. */
+function termOf(stemmed: string, field: Field | undefined): string {
+  return field ? `${field}:${stemmed}` : stemmed;
 }
 
 /**
@@ -130,16 +170,21 @@ export class KeywordIndex {
   private termNames: string[] = [];
   /** Term ids in term order, for prefixes; terms added since are merged in when a prefix is searched. */
   private sortedTermIds = new Uint32Array(0);
-  /** Packed postings: term t owns [offsets[t], offsets[t + 1]). */
+  /**
+   * Packed postings: term t owns postings [offsets[t], offsets[t + 1]) of `tfs`, and its doc
+   * numbers are the bytes from docStarts[t]: gaps between them as varints (7 bits a byte, the
+   * first gap from 0). A common word's gaps fit in one byte, so this takes about a quarter of
+   * the memory of 32-bit doc numbers; a search decodes the lists it reads.
+   */
   private offsets = new Uint32Array(1);
-  private docs = new Uint32Array(0);
+  private docStarts = new Uint32Array(1);
+  private docBytes = new Uint8Array(0);
   private tfs = new Uint8Array(0);
-  private maxTf = new Uint8Array(0);
-  private minLength = new Uint32Array(0);
-  /** Block bounds: term t's blocks are [blockOffsets[t], blockOffsets[t + 1]). */
+  /** Bounds (see {@link blockBounds}), for the average length they were computed with: term t's blocks are [blockOffsets[t], blockOffsets[t + 1]). */
+  private maxImpact = new Float32Array(0);
   private blockOffsets = new Uint32Array(1);
-  private blockMaxTf = new Uint8Array(0);
-  private blockMinLength = new Uint32Array(0);
+  private blockMaxImpact = new Float32Array(0);
+  private boundsAvgdl = NaN;
   /** The append log: (term, doc, weighted tf) triples not yet packed. */
   private logTerms = new Uint32Array(1 << 16);
   private logDocs = new Uint32Array(1 << 16);
@@ -155,6 +200,13 @@ export class KeywordIndex {
   private totalLength = 0;
   /** Each word's term id, so that a common word is stemmed and looked up once. */
   private readonly wordTerms = new Map<string, number>();
+  /** Buffers searches decode lists into, and mark papers in (see `buffer`). */
+  private readonly buffers: Uint32Array[] = [];
+  private marks = new Uint8Array(0);
+  /** The length of the longest list (at the last pack). */
+  private longest = 0;
+  /** By term id, the id of the same term in the title or authors field (`title:word`). */
+  private readonly fieldTermIds: Record<string, number[]> = { title: [], authors: [] };
 
   /** Papers in the index. */
   get size(): number {
@@ -163,8 +215,8 @@ export class KeywordIndex {
 
   /** Bytes held by the arrays (not the term dictionary), for the memory figures in docs/search.md. */
   get arrayBytes(): number {
-    return this.offsets.byteLength + this.docs.byteLength + this.tfs.byteLength + this.maxTf.byteLength + this.minLength.byteLength
-      + this.blockOffsets.byteLength + this.blockMaxTf.byteLength + this.blockMinLength.byteLength
+    return this.offsets.byteLength + this.docStarts.byteLength + this.docBytes.byteLength + this.tfs.byteLength + this.maxImpact.byteLength
+      + this.blockOffsets.byteLength + this.blockMaxImpact.byteLength
       + this.logTerms.byteLength + this.logDocs.byteLength + this.logTfs.byteLength
       + this.rowids.byteLength + this.lengths.byteLength + this.live.byteLength + this.docOfRowid.byteLength;
   }
@@ -185,10 +237,16 @@ export class KeywordIndex {
     }
     const frequencies = new Map<number, number>();
     let length = 0;
-    for (const [field, weight] of [[text.title, TITLE_WEIGHT], [text.authors, 1], [text.abstract, 1], [text.categories, 1]] as const) {
-      for (const word of words(field)) {
+    const fields = [['title', text.title, TITLE_WEIGHT], ['authors', text.authors, 1], ['abstract', text.abstract, 1], ['categories', text.categories, 1]] as const;
+    for (const [field, value, weight] of fields) {
+      const own = this.fieldTermIds[field];
+      for (const word of words(value)) {
         const term = this.termOfWord(word);
         frequencies.set(term, (frequencies.get(term) ?? 0) + weight);
+        if (own) {
+          const fieldTerm = own[term] ??= this.termId(`${field}:${this.termNames[term]!}`);
+          frequencies.set(fieldTerm, (frequencies.get(fieldTerm) ?? 0) + weight);
+        }
         if (isContentWord(word)) length += weight;
       }
     }
@@ -219,40 +277,61 @@ export class KeywordIndex {
 
   /** Postings packed. */
   get packed(): number {
-    return this.docs.length;
+    return this.tfs.length;
   }
 
   /**
-   * Packs the log into the postings, dropping dead docs: a counting sort by term, in which a
-   * term's packed postings come before its logged ones, so each list stays in doc order.
+   * Packs the log into the postings, dropping dead docs. The log's postings are sorted by term
+   * (a stable counting sort, so each term's stay in doc order), then each term's packed postings
+   * are rewritten, followed by its logged ones: only the log is ever held unpacked.
    */
   flush(): void {
     const terms = this.termNames.length;
-    const counts = new Uint32Array(terms + 1);
-    for (let t = 0; t < this.offsets.length - 1; t += 1) {
-      for (let i = this.offsets[t]!; i < this.offsets[t + 1]!; i += 1) if (this.live[this.docs[i]!]) counts[t + 1]! += 1;
-    }
-    for (let i = 0; i < this.logSize; i += 1) if (this.live[this.logDocs[i]!]) counts[this.logTerms[i]! + 1]! += 1;
-    for (let t = 0; t < terms; t += 1) counts[t + 1]! += counts[t]!;
-    const docs = new Uint32Array(counts[terms]!);
-    const tfs = new Uint8Array(counts[terms]!);
-    const next = counts.slice(0, terms);
-    for (let t = 0; t < this.offsets.length - 1; t += 1) {
-      for (let i = this.offsets[t]!; i < this.offsets[t + 1]!; i += 1) {
-        if (!this.live[this.docs[i]!]) continue;
-        docs[next[t]!] = this.docs[i]!;
-        tfs[next[t]!++] = this.tfs[i]!;
+    const logStart = new Uint32Array(terms + 1);
+    for (let i = 0; i < this.logSize; i += 1) if (this.live[this.logDocs[i]!]) logStart[this.logTerms[i]! + 1]! += 1;
+    for (let t = 0; t < terms; t += 1) logStart[t + 1]! += logStart[t]!;
+    const logOrder = new Uint32Array(logStart[terms]!);
+    const next = logStart.slice(0, terms);
+    for (let i = 0; i < this.logSize; i += 1) if (this.live[this.logDocs[i]!]) logOrder[next[this.logTerms[i]!]!++] = i;
+    const offsets = new Uint32Array(terms + 1);
+    const docStarts = new Uint32Array(terms + 1);
+    const tfs = new Uint8Array(this.tfs.length + logOrder.length);
+    // Dropping a doc merges two gaps into one no longer than both; a logged doc's gap fits in 5 bytes.
+    const bytes = new Uint8Array(this.docBytes.length + 5 * logOrder.length);
+    let posting = 0;
+    let byte = 0;
+    for (let t = 0; t < terms; t += 1) {
+      offsets[t] = posting;
+      docStarts[t] = byte;
+      let previous = 0;
+      if (t < this.offsets.length - 1) {
+        for (let i = this.offsets[t]!, at = this.docStarts[t]!, doc = 0; i < this.offsets[t + 1]!; i += 1) {
+          let gap = 0;
+          for (let shift = 0; ; shift += 7) {
+            const b = this.docBytes[at++]!;
+            gap |= (b & 127) << shift;
+            if (b < 128) break;
+          }
+          doc += gap;
+          if (!this.live[doc]) continue;
+          byte = putGap(bytes, byte, doc - previous);
+          previous = doc;
+          tfs[posting++] = this.tfs[i]!;
+        }
+      }
+      for (let j = logStart[t]!; j < logStart[t + 1]!; j += 1) {
+        const i = logOrder[j]!;
+        byte = putGap(bytes, byte, this.logDocs[i]! - previous);
+        previous = this.logDocs[i]!;
+        tfs[posting++] = this.logTfs[i]!;
       }
     }
-    for (let i = 0; i < this.logSize; i += 1) {
-      const t = this.logTerms[i]!;
-      if (!this.live[this.logDocs[i]!]) continue;
-      docs[next[t]!] = this.logDocs[i]!;
-      tfs[next[t]!++] = this.logTfs[i]!;
-    }
-    this.offsets = counts;
-    this.docs = docs;
-    this.tfs = tfs;
+    offsets[terms] = posting;
+    docStarts[terms] = byte;
+    this.offsets = offsets;
+    this.docStarts = docStarts;
+    this.docBytes = bytes.slice(0, byte);
+    this.tfs = tfs.slice(0, posting);
     this.logSize = 0;
     // The log grew for a build or a large import; steady catch-ups need little of it.
     if (this.logTerms.length > 1 << 16) {
@@ -260,20 +339,52 @@ export class KeywordIndex {
       this.logDocs = new Uint32Array(1 << 16);
       this.logTfs = new Uint8Array(1 << 16);
     }
-    // The bounds searches prune with: a term's (and each of its blocks') largest frequency and shortest paper.
-    this.maxTf = new Uint8Array(terms);
-    this.minLength = new Uint32Array(terms).fill(0xffffffff);
-    this.blockOffsets = new Uint32Array(terms + 1);
-    for (let t = 0; t < terms; t += 1) this.blockOffsets[t + 1] = this.blockOffsets[t]! + Math.ceil((counts[t + 1]! - counts[t]!) / BLOCK);
-    this.blockMaxTf = new Uint8Array(this.blockOffsets[terms]!);
-    this.blockMinLength = new Uint32Array(this.blockOffsets[terms]!);
-    for (let t = 0; t < terms; t += 1) {
-      const bounds = blockBounds(docs.subarray(counts[t]!, counts[t + 1]!), tfs.subarray(counts[t]!, counts[t + 1]!), this.lengths);
-      this.blockMaxTf.set(bounds.blockMaxTf, this.blockOffsets[t]!);
-      this.blockMinLength.set(bounds.blockMinLength, this.blockOffsets[t]!);
-      this.maxTf[t] = bounds.maxTf;
-      this.minLength[t] = bounds.minLength;
+    this.computeBounds();
+    // Sorting a large dictionary takes a second: here, not in the first prefix search.
+    this.sortedTerms();
+  }
+
+  /** Term t's doc numbers, decoded into the start of `into` (at least as long as the list). */
+  private docsOf(t: number, into: Uint32Array): Uint32Array {
+    const count = this.offsets[t + 1]! - this.offsets[t]!;
+    for (let i = 0, at = this.docStarts[t]!, doc = 0; i < count; i += 1) {
+      let gap = 0;
+      for (let shift = 0; ; shift += 7) {
+        const b = this.docBytes[at++]!;
+        gap |= (b & 127) << shift;
+        if (b < 128) break;
+      }
+      doc += gap;
+      into[i] = doc;
     }
+    return into.subarray(0, count);
+  }
+
+
+  /** The average paper length, in the units of `put`. */
+  private get avgdl(): number {
+    // Papers of stop words only have length 0; if all are, any average but 0 gives them b's full weight.
+    return this.totalLength > 0 ? this.totalLength / this.liveDocs : 1;
+  }
+
+  /** The bounds searches prune with, for each term and each of its blocks, at today's average length. */
+  private computeBounds(): void {
+    const terms = this.offsets.length - 1;
+    const avgdl = this.avgdl;
+    this.maxImpact = new Float32Array(terms);
+    this.blockOffsets = new Uint32Array(terms + 1);
+    for (let t = 0; t < terms; t += 1) this.blockOffsets[t + 1] = this.blockOffsets[t]! + Math.ceil((this.offsets[t + 1]! - this.offsets[t]!) / BLOCK);
+    this.blockMaxImpact = new Float32Array(this.blockOffsets[terms]!);
+    this.longest = 0;
+    for (let t = 0; t < terms; t += 1) this.longest = Math.max(this.longest, this.offsets[t + 1]! - this.offsets[t]!);
+    const buffer = new Uint32Array(this.longest);
+    for (let t = 0; t < terms; t += 1) {
+      const [from, to] = [this.offsets[t]!, this.offsets[t + 1]!];
+      const bounds = blockBounds(this.docsOf(t, buffer), this.tfs.subarray(from, to), this.lengths, avgdl);
+      this.blockMaxImpact.set(bounds.blockMaxImpact, this.blockOffsets[t]!);
+      this.maxImpact[t] = bounds.maxImpact;
+    }
+    this.boundsAvgdl = avgdl;
   }
 
   /**
@@ -282,25 +393,22 @@ export class KeywordIndex {
    */
   search(plan: KeywordPlan, k: number): KeywordTopK {
     if (this.logSize > 0) this.flush();
-    // Papers of stop words only have length 0; if all are, any average but 0 gives them b's full weight.
-    const avgdl = this.totalLength > 0 ? this.totalLength / this.liveDocs : 1;
-    const required = plan.required.map((group) => group.map((word) => this.postings(word)));
-    const excluded = plan.excluded.flat().map((word) => this.postings(word));
-    const together = plan.excludedTogether.map((group) => group.map((word) => this.postings(word)));
+    const avgdl = this.avgdl;
+    // Removals alone change the average length without a flush.
+    if (avgdl !== this.boundsAvgdl) this.computeBounds();
+    let slot = 0;
+    const required = plan.required.map((group) => group.map((word) => this.postings(word, slot++)));
+    const excluded = plan.excluded.flat().map((word) => this.postings(word, slot++));
+    const together = plan.excludedTogether.map((group) => group.map((word) => this.postings(word, slot++)));
     // FTS5 sums the phrases in the order of the MATCH expression: the required words, in order.
     const scoring = required.flat();
     const idf = scoring.map((list) => {
       const value = Math.log((this.liveDocs - list.docs.length + 0.5) / (list.docs.length + 0.5));
       return value <= 0 ? 1e-6 : value;
     });
-    const bound = scoring.map((list, i) => list.docs.length === 0 ? 0
-      : idf[i]! * ((list.maxTf * (K1 + 1)) / (list.maxTf + K1 * (1 - B + (B * list.minLength) / avgdl))));
-    const score = (term: number, tf: number, doc: number) =>
-      idf[term]! * ((tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * this.lengths[doc]!) / avgdl)));
-    const blockBound = (term: number, block: number) => {
-      const tf = scoring[term]!.blockMaxTf[block]!;
-      return idf[term]! * ((tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * scoring[term]!.blockMinLength[block]!) / avgdl)));
-    };
+    const bound = scoring.map((list, i) => idf[i]! * list.maxImpact);
+    const score = (term: number, tf: number, doc: number) => idf[term]! * impact(tf, this.lengths[doc]!, avgdl);
+    const blockBound = (term: number, block: number) => idf[term]! * scoring[term]!.blockMaxImpact[block]!;
     const top = new TopK(k);
     const cursors = scoring.map(() => 0);
     const excludedCursors = excluded.map(() => 0);
@@ -339,6 +447,7 @@ export class KeywordIndex {
       // k-th score are only looked up for papers that the other lists bring.
       const order = scoring.map((_, i) => i).sort((a, b) => bound[a]! - bound[b]!);
       const prefix = order.map((_, i) => order.slice(0, i + 1).reduce((sum, t) => sum + bound[t]!, 0));
+      const all = prefix.at(-1)!;
       let essential = 0;
       for (;;) {
         while (essential < order.length && top.full && prefix[essential]! * (1 + 1e-9) < top.threshold) essential += 1;
@@ -346,7 +455,14 @@ export class KeywordIndex {
         let doc = Infinity;
         for (let e = essential; e < order.length; e += 1) {
           const t = order[e]!;
-          const at = scoring[t]!.docs[cursors[t]!];
+          const docs = scoring[t]!.docs;
+          // A block of this list whose papers cannot reach the k-th score, even with every
+          // other list's best, is skipped: a paper in it and in another list scores too little
+          // to enter, so leaving this list's part out of its score changes nothing.
+          while (top.full && cursors[t]! < docs.length && (blockBound(t, Math.floor(cursors[t]! / BLOCK)) + all - bound[t]!) * (1 + 1e-9) < top.threshold) {
+            cursors[t] = (Math.floor(cursors[t]! / BLOCK) + 1) * BLOCK;
+          }
+          const at = docs[cursors[t]!];
           if (at !== undefined && at < doc) doc = at;
         }
         if (doc === Infinity) break;
@@ -415,12 +531,16 @@ export class KeywordIndex {
     for (let block = 0; block * BLOCK < list.docs.length; block += 1) {
       const start = block * BLOCK;
       const end = Math.min(list.docs.length, start + BLOCK);
+      // What the other lists can add to a paper of this block; a paper whose own score in the
+      // walked list cannot make up the rest is not looked up in them.
+      let others = Infinity;
       if (total !== undefined && top.full) {
-        let bound = blockBound(walked, block);
-        for (let t = 0; t < scoring.length; t += 1) if (t !== walked) bound += rangeBound(t, list.docs[start]!, list.docs[end - 1]!);
-        if (bound * (1 + 1e-9) < top.threshold) continue;
+        others = 0;
+        for (let t = 0; t < scoring.length; t += 1) if (t !== walked) others += rangeBound(t, list.docs[start]!, list.docs[end - 1]!);
+        if ((blockBound(walked, block) + others) * (1 + 1e-9) < top.threshold) continue;
       }
       for (let i = start; i < end; i += 1) {
+        if (others !== Infinity && (score(walked, list.tfs[i]!, list.docs[i]!) + others) * (1 + 1e-9) < top.threshold) continue;
         if (!matches(list.docs[i]!)) continue;
         finish(list.docs[i]!);
         if (total === undefined && ++counted === EXACT_TOTAL && i + 1 < list.docs.length) total = Math.round((counted * list.docs.length) / (i + 1));
@@ -435,7 +555,7 @@ export class KeywordIndex {
    */
   private countUnion(lists: readonly PostingList[], excluded: readonly PostingList[], together: readonly PostingList[][]): number {
     if (lists.length === 1 && excluded.length === 0 && together.length === 0) return lists[0]!.docs.length;
-    const marks = new Uint8Array(this.docCount);
+    const marks = this.marks.length >= this.docCount ? this.marks.fill(0) : (this.marks = new Uint8Array(this.docCount));
     let count = 0;
     for (const list of lists) for (const doc of list.docs) if (!marks[doc]) { marks[doc] = 1; count += 1; }
     for (const list of excluded) for (const doc of list.docs) if (marks[doc] === 1) { marks[doc] = 2; count -= 1; }
@@ -451,16 +571,29 @@ export class KeywordIndex {
     return count;
   }
 
-  /** A word's postings; a prefix's are the merged postings of every term it starts. */
-  private postings(word: Word): PostingList {
+  /**
+   * A buffer of at least `length` doc numbers, kept for the next search: allocating each
+   * searched list anew filled the heap with garbage, and the collections it caused took tens of
+   * milliseconds of a search.
+   */
+  private buffer(slot: number, length: number): Uint32Array {
+    const kept = this.buffers[slot];
+    if (kept && kept.length >= length) return kept;
+    return (this.buffers[slot] = new Uint32Array(Math.max(length, Math.ceil((kept?.length ?? 0) * 1.5))));
+  }
+
+  /**
+   * A word's postings, its doc numbers decoded into buffer `slot`; a prefix's are the merged
+   * postings of every term it starts.
+   */
+  private postings(word: Word, slot: number): PostingList {
     if (!word.prefix) {
       const t = this.termIds.get(word.text);
-      if (t === undefined) return { docs: new Uint32Array(0), tfs: new Uint8Array(0), maxTf: 0, minLength: 0, blockMaxTf: new Uint8Array(0), blockMinLength: new Uint32Array(0) };
+      if (t === undefined) return { docs: new Uint32Array(0), tfs: new Uint8Array(0), maxImpact: 0, blockMaxImpact: new Float32Array(0) };
       const [from, to] = [this.offsets[t]!, this.offsets[t + 1]!];
-      const [firstBlock, endBlock] = [this.blockOffsets[t]!, this.blockOffsets[t + 1]!];
       return {
-        docs: this.docs.subarray(from, to), tfs: this.tfs.subarray(from, to), maxTf: this.maxTf[t]!, minLength: this.minLength[t]!,
-        blockMaxTf: this.blockMaxTf.subarray(firstBlock, endBlock), blockMinLength: this.blockMinLength.subarray(firstBlock, endBlock),
+        docs: this.docsOf(t, this.buffer(slot, to - from)), tfs: this.tfs.subarray(from, to), maxImpact: this.maxImpact[t]!,
+        blockMaxImpact: this.blockMaxImpact.subarray(this.blockOffsets[t]!, this.blockOffsets[t + 1]!),
       };
     }
     const sorted = this.sortedTerms();
@@ -472,13 +605,17 @@ export class KeywordIndex {
       else high = middle;
     }
     const tfOf = new Map<number, number>();
+    const buffer = this.buffer(slot, this.longest);
     for (let i = low; i < sorted.length && this.termNames[sorted[i]!]!.startsWith(word.text); i += 1) {
       const t = sorted[i]!;
-      for (let j = this.offsets[t]!; j < this.offsets[t + 1]!; j += 1) tfOf.set(this.docs[j]!, (tfOf.get(this.docs[j]!) ?? 0) + this.tfs[j]!);
+      // A plain prefix ("a*") is not one of the field terms it happens to start ("authors:…").
+      if (!word.text.includes(':') && this.termNames[t]!.includes(':')) continue;
+      const docs = this.docsOf(t, buffer);
+      for (let j = 0; j < docs.length; j += 1) tfOf.set(docs[j]!, (tfOf.get(docs[j]!) ?? 0) + this.tfs[this.offsets[t]! + j]!);
     }
     const docs = Uint32Array.from(tfOf.keys()).sort();
     const tfs = Uint8Array.from(docs, (doc) => Math.min(MAX_TF, tfOf.get(doc)!));
-    return { docs, tfs, ...blockBounds(docs, tfs, this.lengths) };
+    return { docs, tfs, ...blockBounds(docs, tfs, this.lengths, this.boundsAvgdl) };
   }
 
   /** Sorts only the terms added since the last call, and merges them in. */
@@ -527,22 +664,37 @@ export class KeywordIndex {
   }
 }
 
-/** A list's bounds: its largest frequency and shortest paper, overall and per block of BLOCK postings. */
-function blockBounds(docs: Uint32Array, tfs: Uint8Array, lengths: Uint32Array): Omit<PostingList, 'docs' | 'tfs'> {
-  const blockMaxTf = new Uint8Array(Math.ceil(docs.length / BLOCK));
-  const blockMinLength = new Uint32Array(blockMaxTf.length).fill(0xffffffff);
-  for (let i = 0; i < docs.length; i += 1) {
-    const block = Math.floor(i / BLOCK);
-    if (tfs[i]! > blockMaxTf[block]!) blockMaxTf[block] = tfs[i]!;
-    if (lengths[docs[i]!]! < blockMinLength[block]!) blockMinLength[block] = lengths[docs[i]!]!;
+/** Writes a doc-number gap as a varint at `at`; returns the position after it. */
+function putGap(bytes: Uint8Array, at: number, gap: number): number {
+  while (gap >= 128) {
+    bytes[at++] = (gap & 127) | 128;
+    gap >>>= 7;
   }
-  let maxTf = 0;
-  let minLength = 0xffffffff;
-  for (let block = 0; block < blockMaxTf.length; block += 1) {
-    maxTf = Math.max(maxTf, blockMaxTf[block]!);
-    minLength = Math.min(minLength, blockMinLength[block]!);
+  bytes[at++] = gap;
+  return at;
+}
+
+/** A posting's BM25 score over its term's IDF. */
+function impact(tf: number, length: number, avgdl: number): number {
+  return (tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * length) / avgdl));
+}
+
+/**
+ * A list's bounds: the largest {@link impact} of each block of BLOCK postings, and of the list.
+ * Taken from the postings themselves rather than from a block's largest frequency and shortest
+ * paper apart (which rarely belong to one paper), so a common word's blocks are bounded tightly
+ * enough to skip. Rounded up, so that a float32 bound is never below a score.
+ */
+function blockBounds(docs: Uint32Array, tfs: Uint8Array, lengths: Uint32Array, avgdl: number): Pick<PostingList, 'maxImpact' | 'blockMaxImpact'> {
+  const blockMaxImpact = new Float32Array(Math.ceil(docs.length / BLOCK));
+  let maxImpact = 0;
+  for (let block = 0; block < blockMaxImpact.length; block += 1) {
+    let best = 0;
+    for (let i = block * BLOCK; i < Math.min(docs.length, (block + 1) * BLOCK); i += 1) best = Math.max(best, impact(tfs[i]!, lengths[docs[i]!]!, avgdl));
+    blockMaxImpact[block] = best * (1 + 1e-6);
+    maxImpact = Math.max(maxImpact, blockMaxImpact[block]!);
   }
-  return { maxTf, minLength, blockMaxTf, blockMinLength };
+  return { maxImpact, blockMaxImpact };
 }
 
 /** The docs of several lists, merged, each once, ascending. */

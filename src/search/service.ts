@@ -8,7 +8,7 @@ import type { Paper } from '../catalog/paper.js';
 import type { Embedder } from './embedder.js';
 import { rrf, zFusion, type Scored } from './fusion.js';
 import { KeywordEngine } from './keyword-engine.js';
-import { planOf } from './keyword-index.js';
+import { planOf, type KeywordPlan, type KeywordTopK } from './keyword-index.js';
 import { highlightTerms, looseQuery, parseQuery, semanticText, withoutStopWords, type QueryNode } from './query.js';
 import type { GraphFiles } from './graph-files.js';
 import { vectorReplica } from './replica.js';
@@ -220,15 +220,16 @@ export async function keywordPage(
 
 /**
  * One page of matches. Relevance order without filters comes from the in-memory index when it
- * can answer the query (the same matches, a better-measured BM25, without scoring every match);
- * phrases, fields, filters, and date or trending order come from FTS5.
+ * can answer the query (the same matches, a better-measured BM25, without scoring every match),
+ * with the store confirming phrases; `abs:`/`cat:` fields, filters, and date or trending order
+ * come from FTS5.
  */
 async function matchPage(
   engines: KeywordEngines, node: QueryNode | undefined, filters: StoreFilters, order: SearchSort,
   trending: ReadonlyMap<string, number> | undefined, limit: number, offset: number,
 ): Promise<KeywordPage> {
   const plan = engines.memory && node && order === 'relevance' && !hasFilters(filters) ? planOf(node) : undefined;
-  const top = plan && await engines.memory!.search(plan, offset + limit);
+  const top = plan && await (plan.verify ? verifiedTop(engines.memory!, engines.store, node!, plan, offset + limit) : engines.memory!.search(plan, offset + limit));
   if (top) {
     const ranked = top.hits.slice(offset, offset + limit);
     const papers = await engines.store.papersByRowids(ranked.map((hit) => hit.rowid));
@@ -238,6 +239,34 @@ async function matchPage(
   }
   const stored = await engines.store.keywordSearch({ filters, order, limit, offset, query: node, ...(trending && { trending }) });
   return { ...stored, estimated: false };
+}
+
+/** Candidates a phrase query checks in its first round; each further round checks four times as many. */
+const VERIFY_FIRST = 100;
+/** Past this many candidates a phrase's words say too little about the phrase, and FTS5 answers. */
+const VERIFY_MAX = 25_600;
+
+/**
+ * The top `k` for a query with phrases: the index ranks the papers with the phrases' words by
+ * their BM25, and the store keeps those with the phrases, round after round, until `k` are
+ * kept. The total is exact when every paper with the words was checked; otherwise it is the
+ * words' total times the share of checked papers kept (`estimated`). Undefined when FTS5 must
+ * answer (the index is not built, or too few papers with the words have the phrase).
+ */
+async function verifiedTop(memory: KeywordEngine, store: SearchStore, node: QueryNode, plan: KeywordPlan, k: number): Promise<KeywordTopK | undefined> {
+  const kept: KeywordTopK['hits'] = [];
+  let checked = 0;
+  for (let depth = Math.max(VERIFY_FIRST, 4 * k); depth <= VERIFY_MAX; depth *= 4) {
+    const top = await memory.search(plan, depth);
+    if (!top) return undefined;
+    const candidates = top.hits.slice(checked);
+    const matching = await store.matchingRowids(node, candidates.map((hit) => hit.rowid));
+    kept.push(...candidates.filter((hit) => matching.has(hit.rowid)));
+    checked = top.hits.length;
+    if (!top.estimated && checked >= top.total) return { total: kept.length, estimated: false, hits: kept.slice(0, k) };
+    if (kept.length >= k) return { total: Math.max(kept.length, Math.round((top.total * kept.length) / checked)), estimated: true, hits: kept.slice(0, k) };
+  }
+  return undefined;
 }
 
 function check(query: SearchQuery): Checked {

@@ -50,6 +50,11 @@ export interface KeywordFeed {
 
 export interface SearchStore {
   keywordSearch(request: KeywordRequest): Promise<{ total: number; hits: StoredHit[] }>;
+  /**
+   * Which of these papers match the query. The in-memory keyword index keeps no word positions,
+   * so the papers it finds for a phrase's words are checked here, a short list at a time.
+   */
+  matchingRowids(query: QueryNode, rowids: readonly number[]): Promise<Set<number>>;
   /** The rowids of every paper the filters select (for filtering before semantic top-k). */
   filteredRowids(filters: StoreFilters): Promise<number[]>;
   papersByRowids(rowids: readonly number[]): Promise<Map<number, Paper>>;

@@ -1,5 +1,6 @@
 import type { Paper } from '../../catalog/paper.js';
 import { indexedText, type IndexedText } from '../../search/keyword-index.js';
+import type { QueryNode } from '../../search/query.js';
 import type { EmbeddingStore, KeywordFeed, KeywordRequest, SearchStore, StoreFilters, StoredHit, StoredModel } from '../../search/store.js';
 import { fromRow, type PaperRow } from './catalog-store.js';
 import type { PostgresDatabase } from './database.js';
@@ -28,6 +29,11 @@ export class PostgresSearchStore implements SearchStore, EmbeddingStore, Keyword
       this.db.executeSql<{ n: number }>(countSql(matching), [...filters, ...match]),
     ]);
     return { total: count!.n, hits: rows.map((row) => ({ rowid: Number(row.rowid), paper: fromRow(row), score: row.score })) };
+  }
+
+  async matchingRowids(query: QueryNode, rowids: readonly number[]): Promise<Set<number>> {
+    const rows = await this.db.executeSql<{ rowid: string }>(SEARCH_SQL.matchingRowids, [rowids, toTsquery(query)]);
+    return new Set(rows.map((row) => Number(row.rowid)));
   }
 
   async filteredRowids(filters: StoreFilters): Promise<number[]> {

@@ -144,6 +144,8 @@ export const SEARCH_SQL = {
   countFiltered: `SELECT count(*) AS n FROM papers p WHERE ${FILTERS}`,
   filteredRowids: `SELECT p.rowid AS rowid FROM papers p WHERE ${FILTERS}`,
   papersByRowids: `SELECT p.rowid AS rowid, p.id AS id, p.doc AS doc FROM json_each(@rowids) r JOIN papers p ON p.rowid = r.value`,
+  /** Which of the rowids match: FTS5 looks each up by rowid (its plan is "=M"), so this costs the list, not the matches. */
+  matchingRowids: `SELECT rowid FROM fulltext.papers_fts WHERE papers_fts MATCH @match AND rowid IN (SELECT value FROM json_each(@rowids))`,
   rowidOfPaper: `SELECT rowid FROM papers WHERE id = ?`,
   papersAfter: `SELECT rowid, id, doc FROM papers WHERE rowid > ? ORDER BY rowid LIMIT ?`,
 

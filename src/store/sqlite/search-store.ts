@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Paper } from '../../catalog/paper.js';
 import { fromDoc } from './catalog-store.js';
 import { indexedText, type IndexedText } from '../../search/keyword-index.js';
+import type { QueryNode } from '../../search/query.js';
 import type { EmbeddingStore, KeywordFeed, KeywordRequest, SearchStore, StoreFilters, StoredHit, StoredModel } from '../../search/store.js';
 import type { SqliteDatabase } from './database.js';
 import { CHANGES_SQL, COUNT_MATCHES_SQL, SEARCH_SQL, listSql, matchSql, toFts, type KeywordOrder } from './search-sql.js';
@@ -49,6 +50,11 @@ export class SqliteSearchStore implements SearchStore, EmbeddingStore, KeywordFe
       const insert = this.statement('insertTrending', () => SEARCH_SQL.insertTrending);
       for (const [id, score] of scores) insert.run(id, score);
     })();
+  }
+
+  async matchingRowids(query: QueryNode, rowids: readonly number[]): Promise<Set<number>> {
+    const matching = this.statement('matchingRowids', () => SEARCH_SQL.matchingRowids).pluck().all({ match: toFts(query), rowids: JSON.stringify(rowids) }) as number[];
+    return new Set(matching);
   }
 
   async filteredRowids(filters: StoreFilters): Promise<number[]> {
