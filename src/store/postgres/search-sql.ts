@@ -142,7 +142,7 @@ export const SEARCH_SQL = {
   filteredRowids: `SELECT p.rowid FROM papers p WHERE ${FILTERS}`,
   papersByRowids: `SELECT rowid, id, doc FROM papers WHERE rowid = ANY($1::bigint[])`,
   /** Which of the rowids ($1) match the tsquery ($2): looked up by primary key, then checked. */
-  matchingRowids: `SELECT rowid FROM papers p WHERE p.rowid = ANY($1::bigint[]) AND p.search @@ to_tsquery('english', $2)`,
+  matchingRowids: `SELECT paper_rowid AS rowid FROM paper_search WHERE paper_rowid = ANY($1::bigint[]) AND search @@ to_tsquery('english', $2)`,
   rowidOfPaper: `SELECT rowid FROM papers WHERE id = $1`,
   papersAfter: `SELECT rowid, id, doc FROM papers WHERE rowid > $1 ORDER BY rowid LIMIT $2`,
 
