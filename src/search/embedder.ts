@@ -89,13 +89,13 @@ export async function onnxEmbedder(modelPath: string, name: string): Promise<Emb
 }
 
 /**
- * The ONNX embedder of a model folder, loaded once on first use (loading takes seconds, and
- * most commands never embed).
+ * The configured embedder, loaded once on first use (loading takes seconds, and most commands
+ * never embed): USE lite for `use-lite`, else the ONNX model in that folder.
  */
-export function lazyOnnxEmbedder(folder: string): () => Promise<Embedder> {
-  const path = resolve(folder);
+export function lazyEmbedder(model: string): () => Promise<Embedder> {
+  const load = model === USE_LITE ? useLiteEmbedder : () => onnxEmbedder(dirname(resolve(model)), basename(resolve(model)));
   let loaded: Promise<Embedder> | undefined;
-  return () => (loaded ??= onnxEmbedder(dirname(path), basename(path)).catch((error: unknown) => {
+  return () => (loaded ??= load().catch((error: unknown) => {
     loaded = undefined;
     throw error;
   }));

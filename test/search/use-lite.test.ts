@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { createApp } from '../../src/app.js';
 import { importSource } from '../../src/catalog/import.js';
+import { resolveConfig } from '../../src/config.js';
 import { openFileSource } from '../../src/ingest/formats.js';
 import { USE_LITE, useLiteEmbedder, type Embedder } from '../../src/search/embedder.js';
 import { embedMissing, trainCatalogModel } from '../../src/search/embeddings.js';
@@ -65,4 +67,18 @@ test('USE vectors are stored under their model id beside the LSA vectors, and an
   assert.equal(all.rowids.length, 6);
   // A complete set of USE vectors replaces no other model's.
   assert.equal((await app.searchStore.embeddings(lsa.id)).rowids.length, 6);
+});
+
+test('with PAPERFEED_EMBEDDING_MODEL=use-lite, semantic search and similar papers use the USE vectors', async (t) => {
+  const config = resolveConfig({ db: app.dbFile }, { PAPERFEED_EMBEDDING_MODEL: USE_LITE });
+  assert.equal(config.embeddingModel, USE_LITE);
+  const configured = createApp(config);
+  t.after(() => configured.close());
+  assert.equal((await configured.search.vectors())?.dims, 512);
+  const semantic = await configured.search.search({ text: 'neural network model', mode: 'semantic', limit: 3 });
+  assert.equal(semantic.items.length, 3);
+  const [first] = await app.searchStore.papersToEmbed('none', 0, 1);
+  const similar = await configured.search.similar(first!.paper.id, { limit: 10 });
+  assert.equal(similar.length, 5);
+  assert.ok(!similar.some((item) => item.paper.id === first!.paper.id));
 });
