@@ -42,11 +42,18 @@ export async function useLiteEmbedder(): Promise<Embedder> {
     id: USE_LITE,
     dims: 512,
     async embed(texts) {
-      if (texts.length === 0) return [];
-      return (await model.embed([...texts])).map(unitVector);
+      const vectors: Float32Array[] = [];
+      for (let i = 0; i < texts.length; i += USE_BATCH) vectors.push(...(await model.embed(texts.slice(i, i + USE_BATCH))).map(unitVector));
+      return vectors;
     },
   };
 }
+
+/**
+ * Texts per call of the model: its wasm memory ran out on 1,946 abstracts at once; 32 peaked at
+ * 447 MB resident.
+ */
+const USE_BATCH = 32;
 
 /** The vector scaled to length 1 (USE's outputs are only close to it). */
 function unitVector(values: readonly number[]): Float32Array {
