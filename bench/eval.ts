@@ -1,35 +1,38 @@
 /**
  * Search quality on test collections. Reads them only from the paths given.
  *
- *   npm run eval -- csfcube <pools-dir> [--background <daily-jsonl-dir>] [--out ranking.json]
- *   npm run eval -- cacm <dir>
+ *   npm run eval -- csfcube <pools-dir> [--background <daily-jsonl-dir>] [--out ranking.json] [--use-lite]
+ *   npm run eval -- cacm <dir> [--use-lite]
  *
- * Prints one JSON line per figure; for csfcube the last line is the default configuration's.
+ * `--use-lite` also measures the Universal Sentence Encoder lite (minutes: it embeds every
+ * paper of the collection, not of the background). Prints one JSON line per figure; for csfcube
+ * the last line is the default configuration's.
  */
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Paper } from '../src/catalog/paper.js';
-import { paperText } from '../src/search/embedder.js';
+import { paperText, useLiteEmbedder, type Embedder } from '../src/search/embedder.js';
 import { embedMissing, trainCatalogModel } from '../src/search/embeddings.js';
 import { embedLsa, sparseDot, tfidf, type LsaModel } from '../src/search/lsa.js';
 import { KeywordEngine } from '../src/search/keyword-engine.js';
 import { parseQuery, withoutStopWords } from '../src/search/query.js';
 import { keywordPage } from '../src/search/service.js';
-import { rankCandidates } from '../src/search/similar.js';
+import { lsaVectorOf, rankCandidates } from '../src/search/similar.js';
 import { createSearch } from '../src/search/service.js';
 import { averagePrecision, collectionPaper, emit, importDaily, mean, ndcg, round4, tempCatalog, writePapers } from './support.js';
 
-const { positionals, values } = parseArgs({ allowPositionals: true, options: { background: { type: 'string' }, out: { type: 'string' } } });
+const { positionals, values } = parseArgs({ allowPositionals: true, options: { background: { type: 'string' }, out: { type: 'string' }, 'use-lite': { type: 'boolean' } } });
 const [collection, dir] = positionals;
 if (!dir || (collection !== 'csfcube' && collection !== 'cacm')) {
-  process.stderr.write('usage: eval csfcube <pools-dir> [--background <dir>] [--out <file>] | eval cacm <dir>\n');
+  process.stderr.write('usage: eval csfcube <pools-dir> [--background <dir>] [--out <file>] [--use-lite] | eval cacm <dir> [--use-lite]\n');
   process.exit(2);
 }
-if (collection === 'csfcube') await csfcube(dir, values.background, values.out);
-else await cacm(dir);
+const pretrained = values['use-lite'] ? await useLiteEmbedder() : undefined;
+if (collection === 'csfcube') await csfcube(dir, values.background, values.out, pretrained);
+else await cacm(dir, pretrained);
 
-async function csfcube(poolsDir: string, background: string | undefined, out: string | undefined): Promise<void> {
+async function csfcube(poolsDir: string, background: string | undefined, out: string | undefined, pretrained: Embedder | undefined): Promise<void> {
   const app = tempCatalog();
   try {
     const corpus = readFileSync(join(poolsDir, 'corpus.jsonl'), 'utf8').split('\n').filter(Boolean)
@@ -42,8 +45,18 @@ async function csfcube(poolsDir: string, background: string | undefined, out: st
     const rankers: Record<string, (query: Paper, candidates: Paper[]) => string[]> = {
       tfidf: (query, candidates) => byScore(candidates, (paper) => sparseDot(tfidf(model, paperText(query)), tfidf(model, paperText(paper)))),
       lsa: (query, candidates) => byScore(candidates, (paper) => cosine(model, query, paper)),
-      'tfidf+lsa z-fusion (default)': (query, candidates) => rankCandidates(query, candidates, model).map((item) => item.paper.id),
     };
+    if (pretrained) {
+      const started = Date.now();
+      const vectors = await pretrained.embed(corpus.map(paperText));
+      emit({ embedder: pretrained.id, papers: corpus.length, seconds: round4((Date.now() - started) / 1000), rss_mb: Math.round(process.memoryUsage().rss / 1e6) });
+      const vectorOf = new Map(corpus.map((paper, i) => [paper.id, vectors[i]!]));
+      rankers[pretrained.id] = (query, candidates) => byScore(candidates, (paper) => dot(vectorOf.get(query.id)!, vectorOf.get(paper.id)!));
+      // The default's TF-IDF and LSA lists plus the pretrained model's cosine, equally weighted.
+      rankers[`tfidf+lsa+${pretrained.id} z-fusion`] = (query, candidates) =>
+        rankCandidates(query, candidates, model, [lsaVectorOf(model), (paper) => vectorOf.get(paper.id)!]).map((item) => item.paper.id);
+    }
+    rankers['tfidf+lsa z-fusion (default)'] = (query, candidates) => rankCandidates(query, candidates, model).map((item) => item.paper.id);
     for (const [name, rank] of Object.entries(rankers)) {
       const rankings: Record<string, string[]> = {};
       const ndcg20: number[] = [];
@@ -74,8 +87,10 @@ function byScore(candidates: readonly Paper[], score: (paper: Paper) => number):
 }
 
 function cosine(model: LsaModel, a: Paper, b: Paper): number {
-  const x = embedLsa(model, paperText(a));
-  const y = embedLsa(model, paperText(b));
+  return dot(embedLsa(model, paperText(a)), embedLsa(model, paperText(b)));
+}
+
+function dot(x: Float32Array, y: Float32Array): number {
   return x.reduce((sum, value, d) => sum + value * y[d]!, 0);
 }
 
@@ -96,7 +111,7 @@ function smart(text: string): Map<string, Record<string, string>> {
   return docs;
 }
 
-async function cacm(collectionDir: string): Promise<void> {
+async function cacm(collectionDir: string, pretrained: Embedder | undefined): Promise<void> {
   const app = tempCatalog();
   try {
     const docs = smart(readFileSync(join(collectionDir, 'cacm.all'), 'utf8'));
@@ -138,18 +153,26 @@ async function cacm(collectionDir: string): Promise<void> {
       });
     }
     memory.close();
-    for (const fusion of ['rrf', 'z'] as const) {
-      const search = createSearch({ store: app.searchStore, embeddings: app.searchStore, trendingScores: async () => new Map(), fusion });
-      await report(`hybrid (${fusion})`, async (text) => {
-        const ids: string[] = [];
-        for (let cursor: string | undefined, page = 0; page < 2; page += 1) {
-          const result = await search.search({ text, mode: 'hybrid', limit: 100, ...(cursor && { cursor }) });
-          ids.push(...result.items.map((item) => item.paper.id));
-          if (!result.nextCursor) break;
-          cursor = result.nextCursor;
-        }
-        return ids;
-      });
+    const ranked = (search: ReturnType<typeof createSearch>, mode: 'semantic' | 'hybrid') => async (text: string) => {
+      const ids: string[] = [];
+      for (let cursor: string | undefined, page = 0; page < 2; page += 1) {
+        const result = await search.search({ text, mode, limit: 100, ...(cursor && { cursor }) });
+        ids.push(...result.items.map((item) => item.paper.id));
+        if (!result.nextCursor) break;
+        cursor = result.nextCursor;
+      }
+      return ids;
+    };
+    const lsaSearch = (fusion: 'rrf' | 'z') => createSearch({ store: app.searchStore, embeddings: app.searchStore, trendingScores: async () => new Map(), fusion });
+    await report('semantic (lsa)', ranked(lsaSearch('z'), 'semantic'));
+    for (const fusion of ['rrf', 'z'] as const) await report(`hybrid (${fusion})`, ranked(lsaSearch(fusion), 'hybrid'));
+    if (pretrained) {
+      const started = Date.now();
+      const { embedded } = await embedMissing(app.searchStore, pretrained);
+      emit({ embedder: pretrained.id, papers: embedded, seconds: round4((Date.now() - started) / 1000), rss_mb: Math.round(process.memoryUsage().rss / 1e6) });
+      const search = createSearch({ store: app.searchStore, embeddings: app.searchStore, trendingScores: async () => new Map(), fusion: 'z', embedder: async () => pretrained });
+      await report(`semantic (${pretrained.id})`, ranked(search, 'semantic'));
+      await report(`hybrid (z, ${pretrained.id})`, ranked(search, 'hybrid'));
     }
   } finally {
     app.cleanup();

@@ -19,7 +19,7 @@ import { SqliteCatalogStore } from './store/sqlite/catalog-store.js';
 import { SqliteTrendingStore } from './store/sqlite/trending-store.js';
 import { SqliteSearchStore } from './store/sqlite/search-store.js';
 import { createSearch, type Search } from './search/service.js';
-import { lazyOnnxEmbedder, type Embedder } from './search/embedder.js';
+import { lazyEmbedder, type Embedder } from './search/embedder.js';
 import { graphFiles, type GraphFiles } from './search/graph-files.js';
 import { trending } from './trending/trending.js';
 import { DigestService } from './digest/service.js';
@@ -55,7 +55,7 @@ export interface App extends Catalog {
   webStore: WebStore;
   /** Keyword, semantic and hybrid search, and similar papers (src/search/types.ts). */
   search: Search;
-  /** The configured ONNX embedding model (`PAPERFEED_EMBEDDING_MODEL`), if any. */
+  /** The configured embedding model (`PAPERFEED_EMBEDDING_MODEL`: `use-lite` or an ONNX folder), if any. */
   embeddingModel?: () => Promise<Embedder>;
   /** Subscriptions and digest runs (src/digest). */
   digests: DigestService;
@@ -113,7 +113,7 @@ export function createApp(config: AppConfig, now: () => Date = () => new Date(),
   const { store, trendingStore, searchStore } = stores;
   // Search sorts by the past week's trending scores.
   const trendingScores = async () => new Map((await trending(trendingStore, 'week', now(), 100_000)).items.map((item) => [item.paperId, item.score]));
-  const embeddingModel = config.embeddingModel === undefined ? undefined : lazyOnnxEmbedder(config.embeddingModel);
+  const embeddingModel = config.embeddingModel === undefined ? undefined : lazyEmbedder(config.embeddingModel);
   const search = createSearch({
     store: searchStore, feed: searchStore, embeddings: searchStore, trendingScores, now: () => now().getTime(),
     ...(embeddingModel && { embedder: embeddingModel }), ...(stores.graphs && { graphs: stores.graphs }),

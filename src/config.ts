@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { PaperfeedError } from './errors.js';
 import { resolveMailConfig, type MailConfig } from './mail/config.js';
+import { USE_LITE } from './search/embedder.js';
 
 /** Everything the composition root needs to know, resolved once at the edge. */
 export interface AppConfig {
@@ -13,8 +14,9 @@ export interface AppConfig {
   /** Port of the web server. */
   port: number;
   /**
-   * A local sentence-transformers model folder in ONNX: semantic search and similar papers use
-   * it instead of the catalog's LSA model.
+   * `use-lite` (the Universal Sentence Encoder lite bundled with the app) or a local
+   * sentence-transformers model folder in ONNX: semantic search and similar papers use it
+   * besides the catalog's LSA model.
    */
   embeddingModel?: string;
   /** Mail delivery; when absent, the outbox next to the database and links to localhost. */
@@ -48,12 +50,13 @@ export function resolveConfig(flags: { db?: string | undefined; port?: string | 
     throw new PaperfeedError('usage', 'PAPERFEED_DATABASE_URL: not a postgres:// or postgresql:// URL');
   }
   const embeddingModel = env.PAPERFEED_EMBEDDING_MODEL ?? file.embeddingModel;
-  if (embeddingModel !== undefined && !existsSync(resolve(embeddingModel, 'config.json'))) {
-    throw new PaperfeedError('usage', `PAPERFEED_EMBEDDING_MODEL: ${resolve(embeddingModel)} is not a model folder (it has no config.json)`);
+  const bundled = embeddingModel === USE_LITE;
+  if (embeddingModel !== undefined && !bundled && !existsSync(resolve(embeddingModel, 'config.json'))) {
+    throw new PaperfeedError('usage', `PAPERFEED_EMBEDDING_MODEL: ${resolve(embeddingModel)} is neither ${USE_LITE} nor a model folder (it has no config.json)`);
   }
   return {
     dbFile, ...(databaseUrl ? { databaseUrl } : {}), port: Number(port),
-    ...(embeddingModel ? { embeddingModel: resolve(embeddingModel) } : {}),
+    ...(embeddingModel ? { embeddingModel: bundled ? USE_LITE : resolve(embeddingModel) } : {}),
     mail: resolveMailConfig(env, dbFile, Number(port)),
   };
 }

@@ -11,8 +11,9 @@ export const embedCommand: Command = {
 Trains the offline LSA model on the catalog when there is none (or with --retrain, or when the
 catalog has doubled since), then embeds every paper without a vector, one committed batch at a
 time: an interrupted run resumes where it stopped, and papers added later are picked up. With
-PAPERFEED_EMBEDDING_MODEL set to a local sentence-transformers ONNX folder, papers are embedded
-with that model too, and semantic search uses it.
+PAPERFEED_EMBEDDING_MODEL set to use-lite (the bundled Universal Sentence Encoder lite: a few
+papers per second) or to a local sentence-transformers ONNX folder, papers are embedded with that
+model too, and semantic search uses it.
 
   --retrain  train a new model (its vectors replace the old ones when complete)
   --batch    papers per batch (default 500)

@@ -45,6 +45,11 @@ export async function embedderForCatalog(
   return current ? { embedder: current, trained: false } : { embedder: await trainCatalogModel(store, now), trained: true };
 }
 
+/** The models whose vectors a complete set of `modelId`'s replaces: its own family's (a model with no family is its own). */
+function familyOf(modelId: string): string {
+  return [ONNX_FAMILY, LSA_FAMILY].find((family) => modelId.startsWith(family)) ?? modelId;
+}
+
 export interface EmbedProgress {
   done: number;
   total: number;
@@ -75,6 +80,6 @@ export async function embedMissing(
   }
   const remaining = await store.countToEmbed(embedder.id);
   // A new model's vectors replace its predecessor's once complete; other families stay.
-  if (remaining === 0) await store.dropOtherEmbeddings(embedder.id, embedder.id.startsWith(ONNX_FAMILY) ? ONNX_FAMILY : LSA_FAMILY);
+  if (remaining === 0) await store.dropOtherEmbeddings(embedder.id, familyOf(embedder.id));
   return { embedded, remaining };
 }

@@ -60,5 +60,5 @@ test('with PAPERFEED_EMBEDDING_MODEL, `paperfeed embed` embeds with the ONNX mod
   process.env.PAPERFEED_EMBEDDING_MODEL = join(dir, 'missing-model');
   const missing = await runCli(['embed', '--db', dbFile]);
   assert.equal(missing.code, 2);
-  assert.match(missing.err.join('\n'), /PAPERFEED_EMBEDDING_MODEL: .*missing-model is not a model folder/);
+  assert.match(missing.err.join('\n'), /PAPERFEED_EMBEDDING_MODEL: .*missing-model is neither use-lite nor a model folder/);
 });
