@@ -81,7 +81,7 @@ interface Stores {
   communityStore: CommunityStore;
   jobs: JobQueue;
   rateLimiter(scope: string, limits: RateLimits): RateLimiter;
-  /** Where HNSW graphs are saved: beside a SQLite file; a PostgreSQL node builds its own at each start. */
+  /** Where HNSW graphs are saved: beside a SQLite file, or in `vectorsDir`. */
   graphs?: GraphFiles;
   close(): Promise<void>;
 }
@@ -110,13 +110,15 @@ export function openCatalog(config: AppConfig, now: () => Date = () => new Date(
  */
 export function createApp(config: AppConfig, now: () => Date = () => new Date(), postgres: PostgresOptions = {}): App {
   const stores = config.databaseUrl === undefined ? sqliteStores(config.dbFile) : postgresStores(config.databaseUrl, postgres);
+  // Without a folder, a PostgreSQL node builds its graph at each start.
+  const graphs = config.vectorsDir === undefined ? stores.graphs : graphFiles(config.vectorsDir);
   const { store, trendingStore, searchStore } = stores;
   // Search sorts by the past week's trending scores.
   const trendingScores = async () => new Map((await trending(trendingStore, 'week', now(), 100_000)).items.map((item) => [item.paperId, item.score]));
   const embeddingModel = config.embeddingModel === undefined ? undefined : lazyEmbedder(config.embeddingModel);
   const search = createSearch({
     store: searchStore, feed: searchStore, embeddings: searchStore, trendingScores, now: () => now().getTime(),
-    ...(embeddingModel && { embedder: embeddingModel }), ...(stores.graphs && { graphs: stores.graphs }),
+    ...(embeddingModel && { embedder: embeddingModel }), ...(graphs && { graphs }),
   });
   const mail = config.mail ?? resolveMailConfig({}, config.dbFile, config.port);
   const mailer = createMailer(mail);

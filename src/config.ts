@@ -19,6 +19,11 @@ export interface AppConfig {
    * besides the catalog's LSA model.
    */
   embeddingModel?: string;
+  /**
+   * Where HNSW graphs are saved, so a large catalog's graph is built once per machine rather than
+   * at every start. Default: beside the SQLite file; on PostgreSQL, nowhere unless set.
+   */
+  vectorsDir?: string;
   /** Mail delivery; when absent, the outbox next to the database and links to localhost. */
   mail?: MailConfig;
 }
@@ -28,6 +33,7 @@ const FileConfig = z.object({
   databaseUrl: z.string().min(1).optional(),
   port: z.number().int().min(0).max(65535).optional(),
   embeddingModel: z.string().min(1).optional(),
+  vectorsDir: z.string().min(1).optional(),
 }).strict();
 
 /** Where `paperfeed` looks for a config file when `PAPERFEED_CONFIG` names none. */
@@ -54,8 +60,10 @@ export function resolveConfig(flags: { db?: string | undefined; port?: string | 
   if (embeddingModel !== undefined && !bundled && !existsSync(resolve(embeddingModel, 'config.json'))) {
     throw new PaperfeedError('usage', `PAPERFEED_EMBEDDING_MODEL: ${resolve(embeddingModel)} is neither ${USE_LITE} nor a model folder (it has no config.json)`);
   }
+  const vectorsDir = env.PAPERFEED_VECTORS_DIR || file.vectorsDir;
   return {
     dbFile, ...(databaseUrl ? { databaseUrl } : {}), port: Number(port),
+    ...(vectorsDir ? { vectorsDir: resolve(vectorsDir) } : {}),
     ...(embeddingModel ? { embeddingModel: bundled ? USE_LITE : resolve(embeddingModel) } : {}),
     mail: resolveMailConfig(env, dbFile, Number(port)),
   };

@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { createApp, type App } from '../../src/app.js';
+import { resolveConfig } from '../../src/config.js';
 import { importSource } from '../../src/catalog/import.js';
 import { openFileSource } from '../../src/ingest/formats.js';
 import { paperText } from '../../src/search/embedder.js';
@@ -160,4 +161,10 @@ test('a saved HNSW graph is loaded rather than rebuilt, and brought up to date w
     app.cleanup();
     cleanup();
   }
+});
+
+test('PAPERFEED_VECTORS_DIR names the folder of saved graphs (PostgreSQL nodes have none by default)', () => {
+  const url = 'postgres://paperfeed@db.example.org/paperfeed';
+  assert.equal(resolveConfig({}, { PAPERFEED_DATABASE_URL: url }).vectorsDir, undefined);
+  assert.equal(resolveConfig({}, { PAPERFEED_DATABASE_URL: url, PAPERFEED_VECTORS_DIR: 'graphs' }).vectorsDir, join(process.cwd(), 'graphs'));
 });
