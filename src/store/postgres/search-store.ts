@@ -76,9 +76,12 @@ export class PostgresSearchStore implements SearchStore, EmbeddingStore, Keyword
   }
 
   async dropOtherEmbeddings(modelId: string, family: string): Promise<void> {
-    await this.db.executeSql(SEARCH_SQL.deleteOtherEmbeddings, [modelId, family]);
-    // After the vectors: their triggers write the changes this removes.
-    await this.db.executeSql(SEARCH_SQL.deleteOtherEmbeddingChanges, [modelId, family]);
+    await this.db.transaction(async () => {
+      await this.db.executeSql(SQL.lockChanges);
+      await this.db.executeSql(SEARCH_SQL.deleteOtherEmbeddings, [modelId, family]);
+      // After the vectors: their triggers write the changes this removes.
+      await this.db.executeSql(SEARCH_SQL.deleteOtherEmbeddingChanges, [modelId, family]);
+    });
   }
 
   async servedModelId(prefix: string): Promise<string | undefined> {
@@ -101,7 +104,12 @@ export class PostgresSearchStore implements SearchStore, EmbeddingStore, Keyword
   }
 
   async saveEmbeddings(modelId: string, rows: readonly { rowid: number; vector: Float32Array }[]): Promise<void> {
-    await this.db.executeSql(SEARCH_SQL.saveEmbeddings, [modelId, rows.map((row) => row.rowid), rows.map((row) => toBytes(row.vector))]);
+    // Under the lock catalog writes take, so the embedding changes commit in seq order too: a
+    // follower that has read seq n has seen every change before it.
+    await this.db.transaction(async () => {
+      await this.db.executeSql(SQL.lockChanges);
+      await this.db.executeSql(SEARCH_SQL.saveEmbeddings, [modelId, rows.map((row) => row.rowid), rows.map((row) => toBytes(row.vector))]);
+    });
   }
 
   async embeddings(modelId: string): Promise<{ rowids: number[]; vectors: Float32Array; dims: number; seq: number }> {

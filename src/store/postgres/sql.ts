@@ -64,7 +64,8 @@ export const SQL = {
     ON CONFLICT DO NOTHING
     RETURNING paper_id`,
 
-  // Every writer of changes takes this lock first, so changes commit in seq order and a
+  // Every writer of changes (and of embedding_changes: catalog writes drop stale vectors, embed
+  // saves new ones) takes this lock first, so changes commit in seq order and a
   // follower that has seen seq n has seen every change before it (sequences are handed out
   // before commit, so two writers could otherwise commit n+1 before n). Per schema, as tests
   // keep one catalog per schema in one database.
