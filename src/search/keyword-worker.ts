@@ -7,8 +7,14 @@
 import { parentPort } from 'node:worker_threads';
 import { KeywordIndex, type IndexedText, type KeywordPlan, type KeywordTopK } from './keyword-index.js';
 
-/** The log is packed when it holds this many postings, or a quarter of the packed ones. */
+/**
+ * The log is packed when it holds a quarter of the packed postings, within these bounds. Packing
+ * rewrites the lists the log touches, so rarer packs build faster; but the log takes 9 bytes a
+ * posting and grows by doubling, so at millions of papers an unbounded quarter made the log the
+ * largest part of the build's peak memory.
+ */
 const MIN_FLUSH = 4_000_000;
+const MAX_FLUSH = 16_000_000;
 
 /** What the engine asks of the thread; `text` undefined removes the paper. */
 export type IndexRequest =
@@ -34,7 +40,7 @@ function answer(request: IndexRequest): IndexReply[IndexRequest['op']] {
         if (text) index.put(rowid, text);
         else index.remove(rowid);
       }
-      if (index.pending > Math.max(MIN_FLUSH, index.packed / 4)) index.flush();
+      if (index.pending > Math.min(MAX_FLUSH, Math.max(MIN_FLUSH, index.packed / 4))) index.flush();
       return undefined;
     case 'flush':
       // Also after removals alone: dead papers must leave the lists for exact document frequencies.
