@@ -215,7 +215,7 @@ export class KeywordIndex {
 
   /** Bytes held by the arrays (not the term dictionary), for the memory figures in docs/search.md. */
   get arrayBytes(): number {
-    return this.offsets.byteLength + this.docStarts.byteLength + this.docBytes.byteLength + this.tfs.byteLength + this.maxImpact.byteLength
+    return this.offsets.byteLength + this.docStarts.byteLength + this.docBytes.buffer.byteLength + this.tfs.buffer.byteLength + this.maxImpact.byteLength
       + this.blockOffsets.byteLength + this.blockMaxImpact.byteLength
       + this.logTerms.byteLength + this.logDocs.byteLength + this.logTfs.byteLength
       + this.rowids.byteLength + this.lengths.byteLength + this.live.byteLength + this.docOfRowid.byteLength;
@@ -330,8 +330,10 @@ export class KeywordIndex {
     docStarts[terms] = byte;
     this.offsets = offsets;
     this.docStarts = docStarts;
-    this.docBytes = bytes.slice(0, byte);
-    this.tfs = tfs.slice(0, posting);
+    // Views, not copies: a copy would hold a third set of postings at the peak of a large
+    // build; the slack (5 bytes and 1 per logged posting at most) is freed by the next pack.
+    this.docBytes = bytes.subarray(0, byte);
+    this.tfs = tfs.subarray(0, posting);
     this.logSize = 0;
     // The log grew for a build or a large import; steady catch-ups need little of it.
     if (this.logTerms.length > 1 << 16) {
