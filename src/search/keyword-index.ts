@@ -497,11 +497,17 @@ export class KeywordIndex {
     const sizes = required.map((group) => group.reduce((sum, list) => sum + list.docs.length, 0));
     const driver = sizes.indexOf(Math.min(...sizes));
     /** Scores `doc` into `parts` if every required group has it and no excluded list does. */
+    // Groups are looked up shortest first, and a paper missing from one is not looked up in the
+    // rest: most papers of the walked list miss some other word.
+    const bySize = required.map((_, g) => g).sort((a, b) => sizes[a]! - sizes[b]!);
     const matches = (doc: number): boolean => {
-      for (let t = 0; t < scoring.length; t += 1) cursors[t] = seek(scoring[t]!.docs, cursors[t]!, doc);
-      for (let g = 0; g < required.length; g += 1) {
+      for (let o = 0; o < bySize.length; o += 1) {
+        const g = bySize[o]!;
         let any = false;
-        for (let t = groupStart[g]!; t < groupStart[g]! + required[g]!.length && !any; t += 1) any = scoring[t]!.docs[cursors[t]!] === doc;
+        for (let t = groupStart[g]!; t < groupStart[g]! + required[g]!.length; t += 1) {
+          cursors[t] = seek(scoring[t]!.docs, cursors[t]!, doc);
+          if (scoring[t]!.docs[cursors[t]!] === doc) any = true;
+        }
         if (!any) return false;
       }
       if (isExcluded(doc)) return false;
