@@ -415,18 +415,22 @@ export class KeywordIndex {
     const cursors = scoring.map(() => 0);
     const excludedCursors = excluded.map(() => 0);
     const togetherCursors = together.map((group) => group.map(() => 0));
-    const isExcluded = (doc: number) => excluded.some((list, i) => {
+    // Searches of every kind run through this one function, so its hot loops stay free of
+    // allocations and of calls whose type feedback differs between kinds (each deoptimization
+    // sent a whole search back to the interpreter, docs/search.md).
+    const excluding = excluded.length > 0 || together.length > 0;
+    const isExcluded = (doc: number) => excluding && (excluded.some((list, i) => {
       excludedCursors[i] = seek(list.docs, excludedCursors[i]!, doc);
       return list.docs[excludedCursors[i]!] === doc;
     }) || together.some((group, g) => group.every((list, i) => {
       const cursor = togetherCursors[g]!;
       cursor[i] = seek(list.docs, cursor[i]!, doc);
       return list.docs[cursor[i]!] === doc;
-    }));
+    })));
     const parts = new Float64Array(scoring.length);
     const finish = (doc: number) => {
       let sum = 0;
-      for (const part of parts) sum += part;
+      for (let t = 0; t < parts.length; t += 1) sum += parts[t]!;
       top.offer(sum, this.rowids[doc]!);
     };
 
@@ -495,11 +499,17 @@ export class KeywordIndex {
     const sizes = required.map((group) => group.reduce((sum, list) => sum + list.docs.length, 0));
     const driver = sizes.indexOf(Math.min(...sizes));
     /** Scores `doc` into `parts` if every required group has it and no excluded list does. */
+    // Groups are looked up shortest first, and a paper missing from one is not looked up in the
+    // rest: most papers of the walked list miss some other word.
+    const bySize = required.map((_, g) => g).sort((a, b) => sizes[a]! - sizes[b]!);
     const matches = (doc: number): boolean => {
-      for (let t = 0; t < scoring.length; t += 1) cursors[t] = seek(scoring[t]!.docs, cursors[t]!, doc);
-      for (let g = 0; g < required.length; g += 1) {
+      for (let o = 0; o < bySize.length; o += 1) {
+        const g = bySize[o]!;
         let any = false;
-        for (let t = groupStart[g]!; t < groupStart[g]! + required[g]!.length && !any; t += 1) any = scoring[t]!.docs[cursors[t]!] === doc;
+        for (let t = groupStart[g]!; t < groupStart[g]! + required[g]!.length; t += 1) {
+          cursors[t] = seek(scoring[t]!.docs, cursors[t]!, doc);
+          if (scoring[t]!.docs[cursors[t]!] === doc) any = true;
+        }
         if (!any) return false;
       }
       if (isExcluded(doc)) return false;
@@ -559,8 +569,8 @@ export class KeywordIndex {
     if (lists.length === 1 && excluded.length === 0 && together.length === 0) return lists[0]!.docs.length;
     const marks = this.marks.length >= this.docCount ? this.marks.fill(0) : (this.marks = new Uint8Array(this.docCount));
     let count = 0;
-    for (const list of lists) for (const doc of list.docs) if (!marks[doc]) { marks[doc] = 1; count += 1; }
-    for (const list of excluded) for (const doc of list.docs) if (marks[doc] === 1) { marks[doc] = 2; count -= 1; }
+    for (let l = 0; l < lists.length; l += 1) count += markAll(marks, lists[l]!.docs, 0, 1);
+    for (let l = 0; l < excluded.length; l += 1) count -= markAll(marks, excluded[l]!.docs, 1, 2);
     for (const group of together) {
       const [shortest, ...others] = [...group].sort((a, b) => a.docs.length - b.docs.length);
       const cursors = others.map(() => 0);
@@ -591,12 +601,12 @@ export class KeywordIndex {
   private postings(word: Word, slot: number): PostingList {
     if (!word.prefix) {
       const t = this.termIds.get(word.text);
-      if (t === undefined) return { docs: new Uint32Array(0), tfs: new Uint8Array(0), maxImpact: 0, blockMaxImpact: new Float32Array(0) };
+      if (t === undefined) return postingList(new Uint32Array(0), new Uint8Array(0), 0, new Float32Array(0));
       const [from, to] = [this.offsets[t]!, this.offsets[t + 1]!];
-      return {
-        docs: this.docsOf(t, this.buffer(slot, to - from)), tfs: this.tfs.subarray(from, to), maxImpact: this.maxImpact[t]!,
-        blockMaxImpact: this.blockMaxImpact.subarray(this.blockOffsets[t]!, this.blockOffsets[t + 1]!),
-      };
+      return postingList(
+        this.docsOf(t, this.buffer(slot, to - from)), this.tfs.subarray(from, to), this.maxImpact[t]!,
+        this.blockMaxImpact.subarray(this.blockOffsets[t]!, this.blockOffsets[t + 1]!),
+      );
     }
     const sorted = this.sortedTerms();
     let low = 0;
@@ -617,7 +627,8 @@ export class KeywordIndex {
     }
     const docs = Uint32Array.from(tfOf.keys()).sort();
     const tfs = Uint8Array.from(docs, (doc) => Math.min(MAX_TF, tfOf.get(doc)!));
-    return { docs, tfs, ...blockBounds(docs, tfs, this.lengths, this.boundsAvgdl) };
+    const bounds = blockBounds(docs, tfs, this.lengths, this.boundsAvgdl);
+    return postingList(docs, tfs, bounds.maxImpact, bounds.blockMaxImpact);
   }
 
   /** Sorts only the terms added since the last call, and merges them in. */
@@ -666,6 +677,11 @@ export class KeywordIndex {
   }
 }
 
+/** A posting list, always built here so that every list has the same shape (one map for the JIT). */
+function postingList(docs: Uint32Array, tfs: Uint8Array, maxImpact: number, blockMaxImpact: Float32Array): PostingList {
+  return { docs, tfs, maxImpact, blockMaxImpact };
+}
+
 /** Writes a doc-number gap as a varint at `at`; returns the position after it. */
 function putGap(bytes: Uint8Array, at: number, gap: number): number {
   while (gap >= 128) {
@@ -697,6 +713,16 @@ function blockBounds(docs: Uint32Array, tfs: Uint8Array, lengths: Uint32Array, a
     maxImpact = Math.max(maxImpact, blockMaxImpact[block]!);
   }
   return { maxImpact, blockMaxImpact };
+}
+
+/** Sets `marks[doc]` from `from` to `to` for each of `docs`; returns how many changed. */
+function markAll(marks: Uint8Array, docs: Uint32Array, from: number, to: number): number {
+  let changed = 0;
+  for (let i = 0; i < docs.length; i += 1) {
+    const doc = docs[i]!;
+    if (marks[doc] === from) { marks[doc] = to; changed += 1; }
+  }
+  return changed;
 }
 
 /** The docs of several lists, merged, each once, ascending. */
@@ -777,7 +803,7 @@ class TopK {
   private down(i: number): void {
     for (;;) {
       let least = i;
-      for (const child of [2 * i + 1, 2 * i + 2]) {
+      for (let child = 2 * i + 1; child <= 2 * i + 2; child += 1) {
         if (child < this.scores.length && this.worse(this.scores[child]!, this.rowids[child]!, this.scores[least]!, this.rowids[least]!)) least = child;
       }
       if (least === i) return;
