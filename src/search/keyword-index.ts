@@ -305,14 +305,9 @@ export class KeywordIndex {
       docStarts[t] = byte;
       let previous = 0;
       if (t < this.offsets.length - 1) {
-        for (let i = this.offsets[t]!, at = this.docStarts[t]!, doc = 0; i < this.offsets[t + 1]!; i += 1) {
-          let gap = 0;
-          for (let shift = 0; ; shift += 7) {
-            const b = this.docBytes[at++]!;
-            gap |= (b & 127) << shift;
-            if (b < 128) break;
-          }
-          doc += gap;
+        const docs = this.docsOf(t, this.buffer(0, this.offsets[t + 1]! - this.offsets[t]!));
+        for (let j = 0, i = this.offsets[t]!; j < docs.length; j += 1, i += 1) {
+          const doc = docs[j]!;
           if (!this.live[doc]) continue;
           byte = putGap(bytes, byte, doc - previous);
           previous = doc;
