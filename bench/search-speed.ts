@@ -26,7 +26,9 @@ import { buildVectorIndex, EXACT_LIMIT } from '../src/search/vectors.js';
 import { emit, growCatalog, importDaily, queryLatency, SEARCH_QUERIES, tempCatalog } from './support.js';
 
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { db: { type: 'string' }, rounds: { type: 'string' }, papers: { type: 'string' }, 'keyword-only': { type: 'boolean' }, 'skip-minisearch': { type: 'boolean' } } });
-const app = values.db ? { ...createApp({ dbFile: values.db, port: 0 }), cleanup: () => undefined } : tempCatalog();
+const opened = values.db ? createApp({ dbFile: values.db, port: 0 }) : undefined;
+// A catalog the bench did not create is closed, not removed (left open, its threads kept the bench from exiting).
+const app = opened ? { ...opened, cleanup: () => void opened.close() } : tempCatalog();
 try {
   if (!values.db) {
     if (!positionals[0]) throw new Error('usage: bench:search -- <daily-jsonl-dir> | --db <file>');
