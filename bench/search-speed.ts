@@ -89,13 +89,12 @@ try {
     await measure('usearch-hnsw', 'semantic-ann-only', (text) => hnsw.search(embedLsa(embedder!.model, text), 10));
     await measure('exact-scan', 'semantic-ann-only', (text) => exact.search(embedLsa(embedder!.model, text), 10));
     emit({ engine: 'usearch-hnsw', papers, mode: 'semantic', clients: 1, p50_ms: null, p99_ms: null, recall_at_10: overlap / (10 * SEARCH_QUERIES.length), ...(buildSeconds !== undefined && { build_s: Math.round(buildSeconds * 10) / 10 }) });
-  }
-  if (!keywordOnly && embedder && values['skip-minisearch'] !== true) {
-    const { rowids } = await app.searchStore.embeddings(embedder.id);
-    const mini = new MiniSearch<{ id: number; title: string; text: string }>({ fields: ['title', 'text'], searchOptions: { boost: { title: 2 }, prefix: false } });
-    const docs = await app.searchStore.papersByRowids(rowids);
-    mini.addAll([...docs].map(([rowid, paper]) => ({ id: rowid, title: paper.title, text: paperText(paper) })));
-    await measure('minisearch', 'keyword', (text) => mini.search(text.replace(/["*-]|\b\w+:/g, ' ')).slice(0, 10));
+    if (values['skip-minisearch'] !== true) {
+      const mini = new MiniSearch<{ id: number; title: string; text: string }>({ fields: ['title', 'text'], searchOptions: { boost: { title: 2 }, prefix: false } });
+      const docs = await app.searchStore.papersByRowids(rowids);
+      mini.addAll([...docs].map(([rowid, paper]) => ({ id: rowid, title: paper.title, text: paperText(paper) })));
+      await measure('minisearch', 'keyword', (text) => mini.search(text.replace(/["*-]|\b\w+:/g, ' ')).slice(0, 10));
+    }
   }
 } finally {
   app.cleanup();
