@@ -39,14 +39,22 @@ const B = 0.5;
 const TITLE_WEIGHT = 2;
 /** Weighted frequencies are kept in one byte; a word 255 times in one paper is capped there. */
 const MAX_TF = 255;
-/** Postings per block; each block keeps its own score bound, so a search can skip whole blocks. */
-const BLOCK = 128;
 /**
- * Matches of a conjunction counted exactly. Beyond, the total is estimated from how much of the
- * shortest list gave this many (like a web search engine's "about N"), and blocks that cannot
- * reach the top k are skipped instead of counted (docs/search.md).
+ * Postings per block; each block keeps its own score bound and skip entry, so a search can skip
+ * whole blocks, and decodes only those it reads.
  */
-export const EXACT_TOTAL = 10_000;
+const BLOCK_BITS = 7;
+const BLOCK = 1 << BLOCK_BITS;
+/** Above any doc number: what a search of several lists finds when every list is done. */
+const NO_DOC = 2 ** 32;
+/**
+ * Matches counted exactly. Beyond, a conjunction's total is estimated from how much of the
+ * shortest list gave this many (like a web search engine's "about N"), and blocks that cannot
+ * reach the top k are skipped instead of counted; an OR list's from the share of its longest
+ * list's first this many (docs/search.md). At 10,000, counting was most of the time of
+ * mid-frequency conjunctions at 1M papers (p50 4.4 ms in the index against 2.2 at 1,000).
+ */
+export const EXACT_TOTAL = 1_000;
 
 /**
  * Fields kept as terms of their own, `title:word` and `authors:word` (a term never has a colon).
@@ -58,12 +66,21 @@ const INDEXED_FIELDS: ReadonlySet<Field> = new Set(['title', 'authors']);
 /**
  * A term's postings, or a prefix's merged postings: ascending doc numbers and weighted
  * frequencies, with each block's bound (see {@link blockBounds}) and the largest of them.
+ * A term's doc numbers are decoded a block at a time, when a search first reads the block
+ * (`docAt`, `seek`): a conjunction or a pruned search reads few blocks of a common word's
+ * list, and decoding all of them took longer than the rest of such a search at 1M papers.
  */
 interface PostingList {
+  /** Doc numbers, valid in the blocks `decoded` marks. */
   docs: Uint32Array;
   tfs: Uint8Array;
   maxImpact: number;
   blockMaxImpact: Float32Array;
+  /** Each block's last doc number, and where its gaps start in `bytes` (from the previous block's last doc). */
+  blockLastDocs: Uint32Array;
+  blockBytes: Uint32Array;
+  bytes: Uint8Array;
+  decoded: Uint8Array;
 }
 
 /**
@@ -184,6 +201,9 @@ export class KeywordIndex {
   private maxImpact = new Float32Array(0);
   private blockOffsets = new Uint32Array(1);
   private blockMaxImpact = new Float32Array(0);
+  /** Skip entries, by block like the bounds: each block's last doc number and first byte of `docBytes`. */
+  private blockLastDocs = new Uint32Array(0);
+  private blockBytes = new Uint32Array(0);
   private boundsAvgdl = NaN;
   /** The append log: (term, doc, weighted tf) triples not yet packed. */
   private logTerms = new Uint32Array(1 << 16);
@@ -202,6 +222,7 @@ export class KeywordIndex {
   private readonly wordTerms = new Map<string, number>();
   /** Buffers searches decode lists into, and mark papers in (see `buffer`). */
   private readonly buffers: Uint32Array[] = [];
+  private readonly decodedFlags: Uint8Array[] = [];
   private marks = new Uint8Array(0);
   /** The length of the longest list (at the last pack). */
   private longest = 0;
@@ -216,7 +237,7 @@ export class KeywordIndex {
   /** Bytes held by the arrays (not the term dictionary), for the memory figures in docs/search.md. */
   get arrayBytes(): number {
     return this.offsets.byteLength + this.docStarts.byteLength + this.docBytes.buffer.byteLength + this.tfs.buffer.byteLength + this.maxImpact.byteLength
-      + this.blockOffsets.byteLength + this.blockMaxImpact.byteLength
+      + this.blockOffsets.byteLength + this.blockMaxImpact.byteLength + this.blockLastDocs.byteLength + this.blockBytes.byteLength
       + this.logTerms.byteLength + this.logDocs.byteLength + this.logTfs.byteLength
       + this.rowids.byteLength + this.lengths.byteLength + this.live.byteLength + this.docOfRowid.byteLength;
   }
@@ -364,7 +385,10 @@ export class KeywordIndex {
     return this.totalLength > 0 ? this.totalLength / this.liveDocs : 1;
   }
 
-  /** The bounds searches prune with, for each term and each of its blocks, at today's average length. */
+  /**
+   * The bounds searches prune with, for each term and each of its blocks, at today's average
+   * length; and each block's skip entry (its last doc number and first byte).
+   */
   private computeBounds(): void {
     const terms = this.offsets.length - 1;
     const avgdl = this.avgdl;
@@ -372,14 +396,23 @@ export class KeywordIndex {
     this.blockOffsets = new Uint32Array(terms + 1);
     for (let t = 0; t < terms; t += 1) this.blockOffsets[t + 1] = this.blockOffsets[t]! + Math.ceil((this.offsets[t + 1]! - this.offsets[t]!) / BLOCK);
     this.blockMaxImpact = new Float32Array(this.blockOffsets[terms]!);
+    this.blockLastDocs = new Uint32Array(this.blockOffsets[terms]!);
+    this.blockBytes = new Uint32Array(this.blockOffsets[terms]!);
     this.longest = 0;
     for (let t = 0; t < terms; t += 1) this.longest = Math.max(this.longest, this.offsets[t + 1]! - this.offsets[t]!);
     const buffer = new Uint32Array(this.longest);
     for (let t = 0; t < terms; t += 1) {
       const [from, to] = [this.offsets[t]!, this.offsets[t + 1]!];
-      const bounds = blockBounds(this.docsOf(t, buffer), this.tfs.subarray(from, to), this.lengths, avgdl);
-      this.blockMaxImpact.set(bounds.blockMaxImpact, this.blockOffsets[t]!);
+      const docs = this.docsOf(t, buffer);
+      const bounds = blockBounds(docs, this.tfs.subarray(from, to), this.lengths, avgdl);
+      const firstBlock = this.blockOffsets[t]!;
+      this.blockMaxImpact.set(bounds.blockMaxImpact, firstBlock);
       this.maxImpact[t] = bounds.maxImpact;
+      for (let i = 0, at = this.docStarts[t]!; i < docs.length; i += 1) {
+        if (i % BLOCK === 0) this.blockBytes[firstBlock + i / BLOCK] = at;
+        if (i % BLOCK === BLOCK - 1 || i === docs.length - 1) this.blockLastDocs[firstBlock + Math.floor(i / BLOCK)] = docs[i]!;
+        while (this.docBytes[at++]! >= 128);
+      }
     }
     this.boundsAvgdl = avgdl;
   }
@@ -399,28 +432,33 @@ export class KeywordIndex {
     const together = plan.excludedTogether.map((group) => group.map((word) => this.postings(word, slot++)));
     // FTS5 sums the phrases in the order of the MATCH expression: the required words, in order.
     const scoring = required.flat();
-    const idf = scoring.map((list) => {
-      const value = Math.log((this.liveDocs - list.docs.length + 0.5) / (list.docs.length + 0.5));
-      return value <= 0 ? 1e-6 : value;
-    });
-    const bound = scoring.map((list, i) => idf[i]! * list.maxImpact);
+    // Per-term numbers live in typed arrays: plain arrays change their element kind between
+    // searches (a bound of exactly 0 is a small integer), and each change deoptimized the loops.
+    const idf = new Float64Array(scoring.length);
+    const bound = new Float64Array(scoring.length);
+    for (let t = 0; t < scoring.length; t += 1) {
+      const n = scoring[t]!.docs.length;
+      const value = Math.log((this.liveDocs - n + 0.5) / (n + 0.5));
+      idf[t] = value <= 0 ? 1e-6 : value;
+      bound[t] = idf[t]! * scoring[t]!.maxImpact;
+    }
     const score = (term: number, tf: number, doc: number) => idf[term]! * impact(tf, this.lengths[doc]!, avgdl);
     const blockBound = (term: number, block: number) => idf[term]! * scoring[term]!.blockMaxImpact[block]!;
     const top = new TopK(k);
-    const cursors = scoring.map(() => 0);
-    const excludedCursors = excluded.map(() => 0);
-    const togetherCursors = together.map((group) => group.map(() => 0));
+    const cursors = new Int32Array(scoring.length);
+    const excludedCursors = new Int32Array(excluded.length);
+    const togetherCursors = together.map((group) => new Int32Array(group.length));
     // Searches of every kind run through this one function, so its hot loops stay free of
     // allocations and of calls whose type feedback differs between kinds (each deoptimization
     // sent a whole search back to the interpreter, docs/search.md).
     const excluding = excluded.length > 0 || together.length > 0;
     const isExcluded = (doc: number) => excluding && (excluded.some((list, i) => {
-      excludedCursors[i] = seek(list.docs, excludedCursors[i]!, doc);
-      return list.docs[excludedCursors[i]!] === doc;
+      excludedCursors[i] = seek(list, excludedCursors[i]!, doc);
+      return contains(list, excludedCursors[i]!, doc);
     }) || together.some((group, g) => group.every((list, i) => {
       const cursor = togetherCursors[g]!;
-      cursor[i] = seek(list.docs, cursor[i]!, doc);
-      return list.docs[cursor[i]!] === doc;
+      cursor[i] = seek(list, cursor[i]!, doc);
+      return contains(list, cursor[i]!, doc);
     })));
     const parts = new Float64Array(scoring.length);
     const finish = (doc: number) => {
@@ -434,6 +472,7 @@ export class KeywordIndex {
       const list = scoring[0]!;
       for (let block = 0; block * BLOCK < list.docs.length; block += 1) {
         if (top.full && blockBound(0, block) * (1 + 1e-9) < top.threshold) continue;
+        decodeBlock(list, block);
         for (let i = block * BLOCK; i < Math.min(list.docs.length, (block + 1) * BLOCK); i += 1) {
           const doc = list.docs[i]!;
           if (isExcluded(doc)) continue;
@@ -441,38 +480,38 @@ export class KeywordIndex {
           finish(doc);
         }
       }
-      return { total: this.countUnion(scoring, excluded, together), estimated: false, hits: top.sorted() };
+      return { ...this.countUnion(scoring, excluded, together), hits: top.sorted() };
     }
     if (required.length === 1) {
       // One OR list: MaxScore. Lists whose bounds together cannot reach the
       // k-th score are only looked up for papers that the other lists bring.
-      const order = scoring.map((_, i) => i).sort((a, b) => bound[a]! - bound[b]!);
-      const prefix = order.map((_, i) => order.slice(0, i + 1).reduce((sum, t) => sum + bound[t]!, 0));
-      const all = prefix.at(-1)!;
+      const order = Int32Array.from(scoring.keys()).sort((a, b) => bound[a]! - bound[b]!);
+      const prefix = new Float64Array(order.length);
+      for (let i = 0, sum = 0; i < order.length; i += 1) prefix[i] = sum += bound[order[i]!]!;
+      const all = prefix[order.length - 1]!;
       let essential = 0;
       for (;;) {
         while (essential < order.length && top.full && prefix[essential]! * (1 + 1e-9) < top.threshold) essential += 1;
         if (essential >= order.length) break;
-        let doc = Infinity;
+        let doc = NO_DOC;
         for (let e = essential; e < order.length; e += 1) {
           const t = order[e]!;
-          const docs = scoring[t]!.docs;
+          const list = scoring[t]!;
           // A block of this list whose papers cannot reach the k-th score, even with every
           // other list's best, is skipped: a paper in it and in another list scores too little
           // to enter, so leaving this list's part out of its score changes nothing.
-          while (top.full && cursors[t]! < docs.length && (blockBound(t, Math.floor(cursors[t]! / BLOCK)) + all - bound[t]!) * (1 + 1e-9) < top.threshold) {
-            cursors[t] = (Math.floor(cursors[t]! / BLOCK) + 1) * BLOCK;
+          while (top.full && cursors[t]! < list.docs.length && (blockBound(t, cursors[t]! >>> BLOCK_BITS) + all - bound[t]!) * (1 + 1e-9) < top.threshold) {
+            cursors[t] = ((cursors[t]! >>> BLOCK_BITS) + 1) * BLOCK;
           }
-          const at = docs[cursors[t]!];
-          if (at !== undefined && at < doc) doc = at;
+          if (cursors[t]! < list.docs.length) doc = Math.min(doc, docAt(list, cursors[t]!));
         }
-        if (doc === Infinity) break;
+        if (doc === NO_DOC) break;
         parts.fill(0);
         let sum = 0;
         for (let e = essential; e < order.length; e += 1) {
           const t = order[e]!;
           const list = scoring[t]!;
-          if (list.docs[cursors[t]!] === doc) {
+          if (contains(list, cursors[t]!, doc)) {
             parts[t] = score(t, list.tfs[cursors[t]!]!, doc);
             sum += parts[t]!;
             cursors[t]! += 1;
@@ -481,12 +520,12 @@ export class KeywordIndex {
         for (let e = essential - 1; e >= 0 && sum + prefix[e]! * (1 + 1e-9) >= top.threshold; e -= 1) {
           const t = order[e]!;
           const list = scoring[t]!;
-          cursors[t] = seek(list.docs, cursors[t]!, doc);
-          if (list.docs[cursors[t]!] === doc) { parts[t] = score(t, list.tfs[cursors[t]!]!, doc); sum += parts[t]!; }
+          cursors[t] = seek(list, cursors[t]!, doc);
+          if (contains(list, cursors[t]!, doc)) { parts[t] = score(t, list.tfs[cursors[t]!]!, doc); sum += parts[t]!; }
         }
         if (!isExcluded(doc)) finish(doc);
       }
-      return { total: this.countUnion(scoring, excluded, together), estimated: false, hits: top.sorted() };
+      return { ...this.countUnion(scoring, excluded, together), hits: top.sorted() };
     }
 
     // Several required groups: walk the group with the fewest postings and look the others up.
@@ -502,35 +541,47 @@ export class KeywordIndex {
         const g = bySize[o]!;
         let any = false;
         for (let t = groupStart[g]!; t < groupStart[g]! + required[g]!.length; t += 1) {
-          cursors[t] = seek(scoring[t]!.docs, cursors[t]!, doc);
-          if (scoring[t]!.docs[cursors[t]!] === doc) any = true;
+          cursors[t] = seek(scoring[t]!, cursors[t]!, doc);
+          if (contains(scoring[t]!, cursors[t]!, doc)) any = true;
         }
         if (!any) return false;
       }
       if (isExcluded(doc)) return false;
       for (let t = 0; t < scoring.length; t += 1) {
         const list = scoring[t]!;
-        parts[t] = list.docs[cursors[t]!] === doc ? score(t, list.tfs[cursors[t]!]!, doc) : 0;
+        parts[t] = contains(list, cursors[t]!, doc) ? score(t, list.tfs[cursors[t]!]!, doc) : 0;
       }
       return true;
     };
     if (required[driver]!.length > 1) {
+      // The walked group is an OR list: its papers in doc order, each once.
+      const group = required[driver]!;
+      const at = new Int32Array(group.length);
       let total = 0;
-      for (const doc of unionDocs(required[driver]!)) if (matches(doc)) { total += 1; finish(doc); }
+      for (;;) {
+        let doc = NO_DOC;
+        for (let g = 0; g < group.length; g += 1) if (at[g]! < group[g]!.docs.length) doc = Math.min(doc, docAt(group[g]!, at[g]!));
+        if (doc === NO_DOC) break;
+        for (let g = 0; g < group.length; g += 1) if (contains(group[g]!, at[g]!, doc)) at[g]! += 1;
+        if (matches(doc)) { total += 1; finish(doc); }
+      }
       return { total, estimated: false, hits: top.sorted() };
     }
     // The walked list is one word: once EXACT_TOTAL matches are counted, a block of it is
     // skipped when its bound plus the other lists' block bounds over its doc range cannot
-    // reach the k-th score.
+    // reach the k-th score. Those are read from the skip entries, without decoding.
     const walked = groupStart[driver]!;
     const list = scoring[walked]!;
+    const rangeBlocks = new Int32Array(scoring.length);
     const rangeBound = (t: number, first: number, last: number) => {
       const other = scoring[t]!;
-      cursors[t] = seek(other.docs, cursors[t]!, first);
+      const lastDocs = other.blockLastDocs;
+      let block = rangeBlocks[t]!;
+      while (block < lastDocs.length && lastDocs[block]! < first) block += 1;
+      rangeBlocks[t] = block;
       let bound = 0;
-      for (let block = Math.floor(cursors[t]! / BLOCK); block * BLOCK < other.docs.length && other.docs[block * BLOCK]! <= last; block += 1) {
-        bound = Math.max(bound, blockBound(t, block));
-      }
+      // A block's papers follow the previous block's last one.
+      for (; block < lastDocs.length && (block === 0 ? 0 : lastDocs[block - 1]! + 1) <= last; block += 1) bound = Math.max(bound, blockBound(t, block));
       return bound;
     };
     let counted = 0;
@@ -543,9 +594,11 @@ export class KeywordIndex {
       let others = Infinity;
       if (total !== undefined && top.full) {
         others = 0;
-        for (let t = 0; t < scoring.length; t += 1) if (t !== walked) others += rangeBound(t, list.docs[start]!, list.docs[end - 1]!);
+        const first = block === 0 ? 0 : list.blockLastDocs[block - 1]! + 1;
+        for (let t = 0; t < scoring.length; t += 1) if (t !== walked) others += rangeBound(t, first, list.blockLastDocs[block]!);
         if ((blockBound(walked, block) + others) * (1 + 1e-9) < top.threshold) continue;
       }
+      decodeBlock(list, block);
       for (let i = start; i < end; i += 1) {
         if (others !== Infinity && (score(walked, list.tfs[i]!, list.docs[i]!) + others) * (1 + 1e-9) < top.threshold) continue;
         if (!matches(list.docs[i]!)) continue;
@@ -557,25 +610,33 @@ export class KeywordIndex {
   }
 
   /**
-   * Papers with any of the lists' docs, none of the excluded ones, and not every doc list of
-   * any `together` group.
+   * How many papers have any of the lists' docs, none of the excluded ones, and not every doc
+   * list of any `together` group. Counted exactly up to EXACT_TOTAL papers of the longest list;
+   * beyond, the share of its papers counted there stands for the rest (`estimated`), so a
+   * common-word OR list does not decode and mark every list it names.
    */
-  private countUnion(lists: readonly PostingList[], excluded: readonly PostingList[], together: readonly PostingList[][]): number {
-    if (lists.length === 1 && excluded.length === 0 && together.length === 0) return lists[0]!.docs.length;
-    const marks = this.marks.length >= this.docCount ? this.marks.fill(0) : (this.marks = new Uint8Array(this.docCount));
+  private countUnion(lists: readonly PostingList[], excluded: readonly PostingList[], together: readonly PostingList[][]): { total: number; estimated: boolean } {
+    const longest = lists.reduce((a, b) => (b.docs.length > a.docs.length ? b : a));
+    if (lists.length === 1 && excluded.length === 0 && together.length === 0) return { total: longest.docs.length, estimated: false };
+    const estimated = longest.docs.length > EXACT_TOTAL;
+    const last = estimated ? docAt(longest, EXACT_TOTAL - 1) : this.docCount - 1;
+    if (this.marks.length <= last) this.marks = new Uint8Array(this.docCount);
+    const marks = this.marks.fill(0, 0, last + 1);
     let count = 0;
-    for (let l = 0; l < lists.length; l += 1) count += markAll(marks, lists[l]!.docs, 0, 1);
-    for (let l = 0; l < excluded.length; l += 1) count -= markAll(marks, excluded[l]!.docs, 1, 2);
+    for (let l = 0; l < lists.length; l += 1) count += markAll(marks, lists[l]!, last, 0, 1);
+    for (let l = 0; l < excluded.length; l += 1) count -= markAll(marks, excluded[l]!, last, 1, 2);
     for (const group of together) {
       const [shortest, ...others] = [...group].sort((a, b) => a.docs.length - b.docs.length);
-      const cursors = others.map(() => 0);
-      for (const doc of shortest?.docs ?? []) {
+      const cursors = new Int32Array(others.length);
+      for (let i = 0; shortest && i < shortest.docs.length; i += 1) {
+        const doc = docAt(shortest, i);
+        if (doc > last) break;
         if (marks[doc] !== 1) continue;
-        const inAll = others.every((list, i) => { cursors[i] = seek(list.docs, cursors[i]!, doc); return list.docs[cursors[i]!] === doc; });
+        const inAll = others.every((list, o) => { cursors[o] = seek(list, cursors[o]!, doc); return contains(list, cursors[o]!, doc); });
         if (inAll) { marks[doc] = 2; count -= 1; }
       }
     }
-    return count;
+    return estimated ? { total: Math.round((count * longest.docs.length) / EXACT_TOTAL), estimated } : { total: count, estimated };
   }
 
   /**
@@ -589,18 +650,27 @@ export class KeywordIndex {
     return (this.buffers[slot] = new Uint32Array(Math.max(length, Math.ceil((kept?.length ?? 0) * 1.5))));
   }
 
+  /** Buffer `slot`'s flags of decoded blocks, `blocks` of them cleared. */
+  private decodedBlocks(slot: number, blocks: number): Uint8Array {
+    let kept = this.decodedFlags[slot];
+    if (!kept || kept.length < blocks) kept = this.decodedFlags[slot] = new Uint8Array(Math.max(blocks, Math.ceil((kept?.length ?? 0) * 1.5)));
+    return kept.fill(0, 0, blocks).subarray(0, blocks);
+  }
+
   /**
-   * A word's postings, its doc numbers decoded into buffer `slot`; a prefix's are the merged
-   * postings of every term it starts.
+   * A word's postings, decoded into buffer `slot` block by block as the search reads them; a
+   * prefix's are the merged postings of every term it starts, decoded at once.
    */
   private postings(word: Word, slot: number): PostingList {
     if (!word.prefix) {
       const t = this.termIds.get(word.text);
-      if (t === undefined) return postingList(new Uint32Array(0), new Uint8Array(0), 0, new Float32Array(0));
+      if (t === undefined) return this.merged(new Uint32Array(0), new Uint8Array(0));
       const [from, to] = [this.offsets[t]!, this.offsets[t + 1]!];
+      const [firstBlock, endBlock] = [this.blockOffsets[t]!, this.blockOffsets[t + 1]!];
       return postingList(
-        this.docsOf(t, this.buffer(slot, to - from)), this.tfs.subarray(from, to), this.maxImpact[t]!,
-        this.blockMaxImpact.subarray(this.blockOffsets[t]!, this.blockOffsets[t + 1]!),
+        this.buffer(slot, to - from).subarray(0, to - from), this.tfs.subarray(from, to), this.maxImpact[t]!,
+        this.blockMaxImpact.subarray(firstBlock, endBlock), this.blockLastDocs.subarray(firstBlock, endBlock),
+        this.blockBytes.subarray(firstBlock, endBlock), this.docBytes, this.decodedBlocks(slot, endBlock - firstBlock),
       );
     }
     const sorted = this.sortedTerms();
@@ -611,19 +681,39 @@ export class KeywordIndex {
       if (compare(this.termNames[sorted[middle]!]!, word.text) < 0) low = middle + 1;
       else high = middle;
     }
-    const tfOf = new Map<number, number>();
-    const buffer = this.buffer(slot, this.longest);
+    const terms: number[] = [];
     for (let i = low; i < sorted.length && this.termNames[sorted[i]!]!.startsWith(word.text); i += 1) {
-      const t = sorted[i]!;
       // A plain prefix ("a*") is not one of the field terms it happens to start ("authors:…").
-      if (!word.text.includes(':') && this.termNames[t]!.includes(':')) continue;
-      const docs = this.docsOf(t, buffer);
-      for (let j = 0; j < docs.length; j += 1) tfOf.set(docs[j]!, (tfOf.get(docs[j]!) ?? 0) + this.tfs[this.offsets[t]! + j]!);
+      if (word.text.includes(':') || !this.termNames[sorted[i]!]!.includes(':')) terms.push(sorted[i]!);
     }
-    const docs = Uint32Array.from(tfOf.keys()).sort();
-    const tfs = Uint8Array.from(docs, (doc) => Math.min(MAX_TF, tfOf.get(doc)!));
+    // Each posting as one sortable number, doc × 256 + frequency (exact in a double), so the
+    // terms' lists merge by one typed-array sort, and a doc's frequencies sum where it repeats.
+    const keys = new Float64Array(terms.reduce((sum, t) => sum + this.offsets[t + 1]! - this.offsets[t]!, 0));
+    const buffer = this.buffer(slot, this.longest);
+    let filled = 0;
+    for (const t of terms) {
+      const docs = this.docsOf(t, buffer);
+      for (let j = 0; j < docs.length; j += 1) keys[filled++] = docs[j]! * 256 + this.tfs[this.offsets[t]! + j]!;
+    }
+    keys.sort();
+    const docs = new Uint32Array(keys.length);
+    const tfs = new Uint8Array(keys.length);
+    let count = 0;
+    for (let i = 0; i < keys.length; i += 1) {
+      const doc = Math.floor(keys[i]! / 256);
+      const tf = keys[i]! % 256;
+      if (count > 0 && docs[count - 1] === doc) tfs[count - 1] = Math.min(MAX_TF, tfs[count - 1]! + tf);
+      else { docs[count] = doc; tfs[count++] = tf; }
+    }
+    return this.merged(docs.subarray(0, count), tfs.subarray(0, count));
+  }
+
+  /** A list decoded already (a prefix's merged postings), with its bounds and skip entries. */
+  private merged(docs: Uint32Array, tfs: Uint8Array): PostingList {
     const bounds = blockBounds(docs, tfs, this.lengths, this.boundsAvgdl);
-    return postingList(docs, tfs, bounds.maxImpact, bounds.blockMaxImpact);
+    const blocks = bounds.blockMaxImpact.length;
+    const lastDocs = Uint32Array.from({ length: blocks }, (_, block) => docs[Math.min(docs.length, (block + 1) * BLOCK) - 1]!);
+    return postingList(docs, tfs, bounds.maxImpact, bounds.blockMaxImpact, lastDocs, new Uint32Array(blocks), new Uint8Array(0), new Uint8Array(blocks).fill(1));
   }
 
   /** Sorts only the terms added since the last call, and merges them in. */
@@ -673,8 +763,44 @@ export class KeywordIndex {
 }
 
 /** A posting list, always built here so that every list has the same shape (one map for the JIT). */
-function postingList(docs: Uint32Array, tfs: Uint8Array, maxImpact: number, blockMaxImpact: Float32Array): PostingList {
-  return { docs, tfs, maxImpact, blockMaxImpact };
+function postingList(
+  docs: Uint32Array, tfs: Uint8Array, maxImpact: number, blockMaxImpact: Float32Array,
+  blockLastDocs: Uint32Array, blockBytes: Uint32Array, bytes: Uint8Array, decoded: Uint8Array,
+): PostingList {
+  return { docs, tfs, maxImpact, blockMaxImpact, blockLastDocs, blockBytes, bytes, decoded };
+}
+
+/** Decodes block `block` of a list's doc numbers, unless it is already. */
+function decodeBlock(list: PostingList, block: number): void {
+  if (list.decoded[block] === 0) decodeGaps(list, block);
+}
+
+function decodeGaps(list: PostingList, block: number): void {
+  const { docs, bytes } = list;
+  let doc = block === 0 ? 0 : list.blockLastDocs[block - 1]!;
+  let at = list.blockBytes[block]!;
+  for (let i = block * BLOCK, end = Math.min(docs.length, i + BLOCK); i < end; i += 1) {
+    let gap = 0;
+    for (let shift = 0; ; shift += 7) {
+      const b = bytes[at++]!;
+      gap |= (b & 127) << shift;
+      if (b < 128) break;
+    }
+    doc += gap;
+    docs[i] = doc;
+  }
+  list.decoded[block] = 1;
+}
+
+/** The doc number at position `i` (< the list's length). */
+function docAt(list: PostingList, i: number): number {
+  if (list.decoded[i >>> BLOCK_BITS] === 0) decodeGaps(list, i >>> BLOCK_BITS);
+  return list.docs[i]!;
+}
+
+/** Whether position `at` (as `seek` returns it) holds `doc`. */
+function contains(list: PostingList, at: number, doc: number): boolean {
+  return at < list.docs.length && docAt(list, at) === doc;
 }
 
 /** Writes a doc-number gap as a varint at `at`; returns the position after it. */
@@ -710,36 +836,48 @@ function blockBounds(docs: Uint32Array, tfs: Uint8Array, lengths: Uint32Array, a
   return { maxImpact, blockMaxImpact };
 }
 
-/** Sets `marks[doc]` from `from` to `to` for each of `docs`; returns how many changed. */
-function markAll(marks: Uint8Array, docs: Uint32Array, from: number, to: number): number {
+/** Sets `marks[doc]` from `from` to `to` for each of the list's docs up to `last`; returns how many changed. */
+function markAll(marks: Uint8Array, list: PostingList, last: number, from: number, to: number): number {
   let changed = 0;
-  for (let i = 0; i < docs.length; i += 1) {
-    const doc = docs[i]!;
+  for (let i = 0; i < list.docs.length; i += 1) {
+    const doc = docAt(list, i);
+    if (doc > last) break;
     if (marks[doc] === from) { marks[doc] = to; changed += 1; }
   }
   return changed;
 }
 
-/** The docs of several lists, merged, each once, ascending. */
-function* unionDocs(lists: readonly PostingList[]): Generator<number> {
-  if (lists.length === 1) { yield* lists[0]!.docs; return; }
-  const at = lists.map(() => 0);
-  for (;;) {
-    let doc = Infinity;
-    lists.forEach((list, i) => { const d = list.docs[at[i]!]; if (d !== undefined && d < doc) doc = d; });
-    if (doc === Infinity) return;
-    yield doc;
-    lists.forEach((list, i) => { if (list.docs[at[i]!] === doc) at[i]! += 1; });
+/**
+ * The first position at or after `from` whose doc is >= `doc` (the list's length if none):
+ * galloping over the blocks' last docs, then a search in the one block it decodes, by a few
+ * steps forward first (the doc sought is most often close by), then by halves.
+ */
+function seek(list: PostingList, from: number, doc: number): number {
+  const length = list.docs.length;
+  if (from >= length) return from;
+  const lastDocs = list.blockLastDocs;
+  let block = from >>> BLOCK_BITS;
+  if (lastDocs[block]! < doc) {
+    let step = 1;
+    while (block + step < lastDocs.length && lastDocs[block + step]! < doc) { block += step; step *= 2; }
+    // The block wanted is after `block` and at most `block + step` (or there is none).
+    let low = block + 1;
+    let high = Math.min(lastDocs.length, block + step);
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (lastDocs[middle]! < doc) low = middle + 1;
+      else high = middle;
+    }
+    if (low >= lastDocs.length) return length;
+    block = low;
+    from = block * BLOCK;
   }
-}
-
-/** The first position at or after `from` whose doc is >= `doc`: galloping, then binary search. */
-function seek(docs: Uint32Array, from: number, doc: number): number {
-  if (from >= docs.length || docs[from]! >= doc) return from;
-  let step = 1;
+  if (list.decoded[block] === 0) decodeGaps(list, block);
+  const docs = list.docs;
+  // The block's last doc is >= doc, so the search ends inside it.
   let low = from;
-  while (low + step < docs.length && docs[low + step]! < doc) { low += step; step *= 2; }
-  let high = Math.min(docs.length, low + step);
+  for (let probe = 0; probe < 4; probe += 1, low += 1) if (docs[low]! >= doc) return low;
+  let high = Math.min(length, (block + 1) * BLOCK);
   while (low < high) {
     const middle = (low + high) >>> 1;
     if (docs[middle]! < doc) low = middle + 1;

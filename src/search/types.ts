@@ -69,8 +69,8 @@ export interface SearchResult {
   /** How many papers match in all (for keyword mode; semantic mode counts the filtered catalog). */
   total: number;
   /**
-   * Set when `total` is an estimate: a conjunction of common words is counted exactly up to
-   * 10,000 matches only, and estimated beyond ("about N").
+   * Set when `total` is an estimate: common words are counted exactly up to 1,000 matches
+   * only, and estimated beyond ("about N").
    */
   totalEstimated?: true;
   items: SearchHit[];

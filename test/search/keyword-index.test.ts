@@ -157,7 +157,7 @@ test('until the index is built, FTS5 answers at once, and the build runs off the
   memory.close();
 });
 
-test('beyond EXACT_TOTAL matches a conjunction\'s total is estimated, and skipping blocks keeps the exact top k (conjunctions and single words)', () => {
+test('beyond EXACT_TOTAL matches a total is estimated (conjunctions, OR lists, exclusions), and skipping blocks keeps the exact top k', () => {
   const index = new KeywordIndex();
   const papers = 3 * EXACT_TOTAL;
   for (let rowid = 1; rowid <= papers; rowid += 1) {
@@ -176,4 +176,13 @@ test('beyond EXACT_TOTAL matches a conjunction\'s total is estimated, and skippi
   assert.deepEqual(single.hits, index.search(planOf(parseQuery('alpha')!)!, papers + 1).hits.slice(0, 10), 'one word skips blocks too');
   const any = planOf(parseQuery('alpha OR filler OR beta')!)!;
   assert.deepEqual(index.search(any, 10).hits, index.search(any, papers + 1).hits.slice(0, 10), 'an OR list skips blocks too');
+  assert.deepEqual(pick(index.search(any, 10)), { total: papers, estimated: true }, 'every paper has alpha: the OR list\'s estimate is exact');
+  // Papers whose rowid is a multiple of 13 have no filler.
+  const unfilled = index.search(planOf(parseQuery('alpha -filler')!)!, 10);
+  assert.equal(unfilled.estimated, true);
+  assert.ok(Math.abs(unfilled.total - papers / 13) / (papers / 13) < 0.05, `about ${papers / 13}: ${unfilled.total}`);
 });
+
+function pick({ total, estimated }: { total: number; estimated: boolean }) {
+  return { total, estimated };
+}

@@ -27,7 +27,7 @@ const list = (item: Record<string, unknown>) => ({
   required: ['items', 'nextCursor'],
   properties: {
     total: { type: 'integer' },
-    totalEstimated: { type: 'boolean', description: 'Search only: true when total is an estimate (matches beyond 10,000 are not counted one by one).' },
+    totalEstimated: { type: 'boolean', description: 'Search only: true when total is an estimate (matches beyond 1,000 are not counted one by one).' },
     items: { type: 'array', items: item }, nextCursor: { type: ['string', 'null'] },
   },
 });
