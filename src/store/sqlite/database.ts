@@ -20,11 +20,15 @@ export function openSqlite(file: string): SqliteDatabase {
   } catch (error) {
     throw new PaperfeedError('usage', `${file}: cannot open database: ${(error as Error).message}`);
   }
+  // Only a new file takes it. A paper's row is about 2.4 kB (its JSON doc), so a 4 kB page holds
+  // one and wastes the rest; an 8 kB page holds three: the catalog is about a quarter smaller, and
+  // an import writes (and the full-text worker checkpoints) that much less.
+  db.pragma('page_size = 8192');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL'); // in WAL mode, a crash may lose the last commits but never corrupts
   // The full-text worker checkpoints the catalog after every batch it indexes, off the writer's
   // thread; the writer checkpoints only if the WAL grows past 40 MB anyway (the worker stopped).
-  db.pragma('wal_autocheckpoint = 10000');
+  db.pragma('wal_autocheckpoint = 5000');
   db.pragma('busy_timeout = 5000');
   db.pragma('cache_size = -32768');
   db.pragma('temp_store = MEMORY');
