@@ -7,8 +7,8 @@ import { PaperfeedError } from '../errors.js';
 import { paperText, type Embedder } from './embedder.js';
 import { LSA_FAMILY } from './embeddings.js';
 import { zFusion, type Scored } from './fusion.js';
-import { embedLsa, sparseDot, tfidf, type LsaModel, type SparseVector } from './lsa.js';
-import { sentences } from './text.js';
+import { embedLsa, sparseDot, weigh, type LsaModel, type SparseVector } from './lsa.js';
+import { sentences, terms } from './text.js';
 import type { SearchStore } from './store.js';
 import type { VectorIndex } from './vectors.js';
 
@@ -50,8 +50,10 @@ export function rankCandidates(
   dense: readonly ((paper: Paper) => Float32Array)[] = [lsaVectorOf(model)],
 ): ScoredPaper[] {
   const others = candidates.filter((paper) => paper.id !== query.id);
-  const sparse = others.map((paper) => tfidf(model, comparedText(paper)));
-  const lexical = { query: tfidf(model, comparedText(query)), similarity: (i: number, j: number) => sparseDot(sparse[i]!, sparse[j]!) };
+  const texts = others.map((paper) => sparseVectors(model, paper));
+  const sparse = texts.map(({ whole }) => whole);
+  const queryText = sparseVectors(model, query);
+  const lexical = { query: queryText.whole, similarity: (i: number, j: number) => sparseDot(sparse[i]!, sparse[j]!) };
   const topical = dense.map((vectorOf) => {
     const vectors = others.map(vectorOf);
     return { query: vectorOf(query), similarity: (i: number, j: number) => dot(vectors[i]!, vectors[j]!), vectors };
@@ -65,10 +67,8 @@ export function rankCandidates(
     const peers = feedback.filter((key) => key !== i);
     return { key: i, score: peers.reduce((sum, key) => sum + similarity(i, key), 0) / Math.max(1, peers.length) };
   }));
-  const querySentences = sentenceVectors(model, query);
-  const passages = others.map((paper, i): Scored<number> => {
-    const candidateSentences = sentenceVectors(model, paper);
-    const best = querySentences.map((sentence) => Math.max(0, ...candidateSentences.map((other) => sparseDot(sentence, other))));
+  const passages = texts.map(({ sentences: candidateSentences }, i): Scored<number> => {
+    const best = queryText.sentences.map((sentence) => Math.max(0, ...candidateSentences.map((other) => sparseDot(sentence, other))));
     return { key: i, score: best.reduce((sum, x) => sum + x, 0) / Math.max(1, best.length) };
   });
   return zFusion([...wholePaper, passages, ...likeFeedback]).map(({ key, score }) => ({ paper: others[key]!, score }));
@@ -80,9 +80,18 @@ export function rankCandidates(
  */
 const FEEDBACK_PAPERS = 5;
 
-/** The TF-IDF vectors of a paper's title and of each sentence of its abstract that has content words. */
-function sentenceVectors(model: LsaModel, paper: Pick<Paper, 'title' | 'abstract'>): SparseVector[] {
-  return [paper.title, ...sentences(paper.abstract)].map((sentence) => tfidf(model, sentence)).filter((vector) => vector.indexes.length > 0);
+/**
+ * A paper's TF-IDF vectors, from one pass over its words: of the text similar papers compare
+ * (see {@link comparedText}), and of its title and each sentence of its abstract that has
+ * words in the model.
+ */
+function sparseVectors(model: LsaModel, paper: Pick<Paper, 'title' | 'abstract'>): { whole: SparseVector; sentences: SparseVector[] } {
+  const titleTerms = terms(paper.title);
+  const parts = [titleTerms, ...sentences(paper.abstract).map(terms)];
+  return {
+    whole: weigh(model, [...titleTerms, ...parts.flat()]),
+    sentences: parts.map((part) => weigh(model, part)).filter((vector) => vector.indexes.length > 0),
+  };
 }
 
 function dot(x: Float32Array, y: Float32Array): number {
