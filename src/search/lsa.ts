@@ -99,7 +99,11 @@ export function sparseDot(a: SparseVector, b: SparseVector): number {
 
 /** A text's LSA vector: its TF-IDF vector projected on the model's dimensions, L2-normalised. */
 export function embedLsa(model: LsaModel, text: string): Float32Array {
-  const sparse = tfidf(model, text);
+  return projectLsa(model, tfidf(model, text));
+}
+
+/** The LSA vector of a TF-IDF vector (for a text already weighed), L2-normalised. */
+export function projectLsa(model: LsaModel, sparse: SparseVector): Float32Array {
   const out = new Float32Array(model.dims);
   for (let k = 0; k < sparse.indexes.length; k += 1) {
     const base = sparse.indexes[k]! * model.dims;
