@@ -35,17 +35,18 @@ test('similar papers: of two candidates with the same words, the one that matche
 
 test('similar papers: of two candidates equally close to the paper, the one closer to its best matches ranks first (feedback)', () => {
   const best = [
-    paper('best-1', 'Glacier runoff', 'Meltwater runoff from alpine glaciers peaks in late summer. Discharge gauges record the peak.'),
-    paper('best-2', 'Snowpack and runoff', 'A snowpack energy balance predicts meltwater runoff. Discharge gauges validate it.'),
-    paper('best-3', 'Ice loss', 'Alpine glaciers lose ice in warm summers. Discharge gauges show more meltwater.'),
+    paper('best-1', 'Glacier runoff', 'Meltwater runoff from alpine glaciers peaks in late summer.'),
+    paper('best-2', 'Snowpack and runoff', 'A snowpack energy balance predicts meltwater runoff.'),
+    paper('best-3', 'Ice loss', 'Alpine glaciers lose ice in warm summers.'),
   ];
-  // As many papers use "sorting heuristics" as "discharge gauges", so both words weigh the same.
-  const others = [1, 2, 3].map((i) => paper(`other-${i}`, 'Sorting', `Sorting heuristics, part ${i}.`));
-  // Each shares "snowpack" with the paper and has two words it lacks; those of `near` are the best matches'.
-  const near = paper('near', 'Snowpack', 'Snowpack discharge gauges.');
-  const far = paper('far', 'Snowpack', 'Snowpack sorting heuristics.');
-  // TF-IDF alone (no dense model), so the two are equally close to the paper.
-  const ranked = rankCandidates(query, [far, near, ...best, ...fillers.slice(0, 4)], modelOf([...best, ...others, near, far]), []);
+  // The same text, so every list but the pretrained model's ties them; in its space both are as
+  // close to the paper, but only `near` is close to the best matches.
+  const near = paper('near', 'Snowpack', 'Snowpack discharge.');
+  const far = paper('far', 'Snowpack', 'Snowpack discharge.');
+  const unit = (...xs: number[]) => Float32Array.from(xs, (x) => x / Math.hypot(...xs));
+  const vectors = new Map([['query', unit(1, 0, 0, 0)], ['near', unit(1, 1, 0, 0)], ['far', unit(1, 0, 1, 0)], ...best.map((p) => [p.id, unit(1, 1, 0, 0)] as const)]);
+  const pretrained = (p: Paper) => vectors.get(p.id) ?? unit(0, 0, 0, 1);
+  const ranked = rankCandidates(query, [far, near, ...best, ...fillers.slice(0, 4)], modelOf([...best, near, far]), [pretrained]);
   const order = ranked.map((item) => item.paper.id);
   assert.ok(order.indexOf('near') < order.indexOf('far'), order.join(' '));
 });
