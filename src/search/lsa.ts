@@ -104,11 +104,12 @@ export function embedLsa(model: LsaModel, text: string): Float32Array {
 
 /** The LSA vector of a TF-IDF vector (for a text already weighed), L2-normalised. */
 export function projectLsa(model: LsaModel, sparse: SparseVector): Float32Array {
-  const out = new Float32Array(model.dims);
+  const { dims, termVectors } = model;
+  const out = new Float32Array(dims);
   for (let k = 0; k < sparse.indexes.length; k += 1) {
-    const base = sparse.indexes[k]! * model.dims;
+    const base = sparse.indexes[k]! * dims;
     const w = sparse.weights[k]!;
-    for (let d = 0; d < model.dims; d += 1) out[d]! += w * model.termVectors[base + d]!;
+    for (let d = 0; d < dims; d += 1) out[d]! += w * termVectors[base + d]!;
   }
   return normalize(out);
 }
