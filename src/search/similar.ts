@@ -61,8 +61,8 @@ export function rankCandidates(
 }
 
 /**
- * Top papers of the whole-paper ranking that feedback compares candidates with: 5, chosen by
- * two-fold cross-validation on CSFCube among 3, 5 and 10 (docs/search.md).
+ * Top papers of the whole-paper ranking that feedback compares candidates with. In two-fold
+ * cross-validation on CSFCube among 3, 5 and 10, one half chose 3 and the other 5 (docs/search.md).
  */
 const FEEDBACK_PAPERS = 5;
 
