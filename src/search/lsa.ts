@@ -55,22 +55,32 @@ export function tfidf(model: Pick<LsaModel, 'index' | 'idf'>, text: string): Spa
   return weigh(model, terms(text));
 }
 
-function weigh(model: Pick<LsaModel, 'index' | 'idf'>, docTerms: readonly string[]): SparseVector {
-  const counts = new Map<number, number>();
+/** The TF-IDF vector of terms as {@link terms} gives them (for a text already split into terms). */
+export function weigh(model: Pick<LsaModel, 'index' | 'idf'>, docTerms: readonly string[]): SparseVector {
+  // Sorting the term indexes counts them with no map: this runs for every candidate and sentence of a similar-papers request.
+  const found = new Uint32Array(docTerms.length);
+  let n = 0;
   for (const term of docTerms) {
     const i = model.index.get(term);
-    if (i !== undefined) counts.set(i, (counts.get(i) ?? 0) + 1);
+    if (i !== undefined) found[n++] = i;
   }
-  const indexes = Uint32Array.from(counts.keys()).sort();
-  const weights = new Float32Array(indexes.length);
+  const sorted = found.subarray(0, n).sort();
+  let distinct = 0;
+  for (let k = 0; k < n; k += 1) if (k === 0 || sorted[k] !== sorted[k - 1]) distinct += 1;
+  const indexes = new Uint32Array(distinct);
+  const weights = new Float32Array(distinct);
   let norm = 0;
-  indexes.forEach((i, k) => {
-    const w = (1 + Math.log(counts.get(i)!)) * model.idf[i]!;
-    weights[k] = w;
+  for (let k = 0, d = -1; k < n; k += 1) {
+    if (k === 0 || sorted[k] !== sorted[k - 1]) indexes[++d] = sorted[k]!;
+    weights[d]! += 1;
+  }
+  for (let d = 0; d < distinct; d += 1) {
+    const w = (1 + Math.log(weights[d]!)) * model.idf[indexes[d]!]!;
+    weights[d] = w;
     norm += w * w;
-  });
+  }
   norm = Math.sqrt(norm) || 1;
-  for (let k = 0; k < weights.length; k += 1) weights[k]! /= norm;
+  for (let d = 0; d < distinct; d += 1) weights[d]! /= norm;
   return { indexes, weights };
 }
 
@@ -89,12 +99,17 @@ export function sparseDot(a: SparseVector, b: SparseVector): number {
 
 /** A text's LSA vector: its TF-IDF vector projected on the model's dimensions, L2-normalised. */
 export function embedLsa(model: LsaModel, text: string): Float32Array {
-  const sparse = tfidf(model, text);
-  const out = new Float32Array(model.dims);
+  return projectLsa(model, tfidf(model, text));
+}
+
+/** The LSA vector of a TF-IDF vector (for a text already weighed), L2-normalised. */
+export function projectLsa(model: LsaModel, sparse: SparseVector): Float32Array {
+  const { dims, termVectors } = model;
+  const out = new Float32Array(dims);
   for (let k = 0; k < sparse.indexes.length; k += 1) {
-    const base = sparse.indexes[k]! * model.dims;
+    const base = sparse.indexes[k]! * dims;
     const w = sparse.weights[k]!;
-    for (let d = 0; d < model.dims; d += 1) out[d]! += w * model.termVectors[base + d]!;
+    for (let d = 0; d < dims; d += 1) out[d]! += w * termVectors[base + d]!;
   }
   return normalize(out);
 }

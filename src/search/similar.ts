@@ -7,7 +7,8 @@ import { PaperfeedError } from '../errors.js';
 import { paperText, type Embedder } from './embedder.js';
 import { LSA_FAMILY } from './embeddings.js';
 import { zFusion, type Scored } from './fusion.js';
-import { embedLsa, sparseDot, tfidf, type LsaModel } from './lsa.js';
+import { projectLsa, sparseDot, weigh, type LsaModel } from './lsa.js';
+import { sentences, terms } from './text.js';
 import type { SearchStore } from './store.js';
 import type { VectorIndex } from './vectors.js';
 
@@ -17,42 +18,87 @@ export interface ScoredPaper {
 }
 
 /**
- * A paper's text as similar papers compare it: the title twice, as keyword search weighs it
- * (chosen on CACM), since a title names what a paper is about in a few words (CSFCube NDCG%20
- * 0.569 → 0.585 on the corpus alone, 0.581 either way with 74,728 more papers; docs/search.md).
- */
-function comparedText(paper: Pick<Paper, 'title' | 'abstract'>): string {
-  return `${paper.title}. ${paperText(paper)}`;
-}
-
-/** A paper's LSA vector, of the text similar papers compare. */
-export const lsaVectorOf = (model: LsaModel) => (paper: Paper): Float32Array => embedLsa(model, comparedText(paper));
-
-/**
- * Ranks candidates by similarity to the query paper: the z-score fusion of TF-IDF cosine
- * (shared words) and one embedding cosine (shared topics) per model in `dense` (LSA's unless
- * given others), equally weighted; measured on CSFCube, the fusion beats either alone
- * (docs/search.md). The query paper itself is never returned.
+ * Ranks candidates by similarity to the query paper, in two passes, all lists combined by
+ * z-score fusion with equal weights (docs/search.md has the CSFCube figures for each part):
+ *
+ * 1. Whole papers: TF-IDF cosine (shared words), LSA cosine (shared topics), and the cosine of
+ *    each `pretrained` model's vectors; the fusion beats any one alone.
+ * 2. Passages, by TF-IDF and by LSA: for each sentence of the query paper (its title is one),
+ *    the best cosine to a sentence of the candidate, averaged. A paper is often similar in one
+ *    respect (its problem, its method or its results), which a whole-paper cosine dilutes.
+ * 3. Feedback, by each model of 1: a candidate's mean cosine to the top {@link FEEDBACK_PAPERS}
+ *    of the whole-paper fusion (pseudo-relevance feedback), so papers like the best matches move up.
+ *
+ * The query paper itself is never returned.
  */
 export function rankCandidates(
   query: Paper,
   candidates: readonly Paper[],
   model: LsaModel,
-  dense: readonly ((paper: Paper) => Float32Array)[] = [lsaVectorOf(model)],
+  pretrained: readonly ((paper: Paper) => Float32Array)[] = [],
 ): ScoredPaper[] {
   const others = candidates.filter((paper) => paper.id !== query.id);
-  const querySparse = tfidf(model, comparedText(query));
-  const lexical: Scored<number>[] = others.map((paper, i) => ({ key: i, score: sparseDot(querySparse, tfidf(model, comparedText(paper))) }));
-  const topical = dense.map((vectorOf) => {
-    const queryVector = vectorOf(query);
-    return others.map((paper, i): Scored<number> => {
-      const vector = vectorOf(paper);
-      let cosine = 0;
-      for (let d = 0; d < vector.length; d += 1) cosine += vector[d]! * queryVector[d]!;
-      return { key: i, score: cosine };
-    });
-  });
-  return zFusion([lexical, ...topical]).map(({ key, score }) => ({ paper: others[key]!, score }));
+  const mine = paperVectors(model, query);
+  const theirs = others.map((paper) => paperVectors(model, paper));
+  const wholePapers = [
+    compare(mine.words, theirs.map((vectors) => vectors.words), sparseDot),
+    compare(mine.topics, theirs.map((vectors) => vectors.topics), dot),
+    ...pretrained.map((vectorOf) => compare(vectorOf(query), others.map(vectorOf), dot)),
+  ];
+  const passages = [
+    compare(mine.sentenceWords, theirs.map((vectors) => vectors.sentenceWords), bestSentences(sparseDot)),
+    compare(mine.sentenceTopics, theirs.map((vectors) => vectors.sentenceTopics), bestSentences(dot)),
+  ];
+  const scoresOf = (score: (i: number) => number) => others.map((_, i): Scored<number> => ({ key: i, score: score(i) }));
+  const firstPass = wholePapers.map(({ toQuery }) => scoresOf(toQuery));
+  const top = zFusion(firstPass).slice(0, FEEDBACK_PAPERS).map(({ key }) => key);
+  const feedback = wholePapers.map(({ between }) => scoresOf((i) => {
+    const peers = top.filter((key) => key !== i);
+    return peers.reduce((sum, key) => sum + between(i, key), 0) / Math.max(1, peers.length);
+  }));
+  const fused = zFusion([...firstPass, ...passages.map(({ toQuery }) => scoresOf(toQuery)), ...feedback]);
+  return fused.map(({ key, score }) => ({ paper: others[key]!, score }));
+}
+
+/**
+ * Top papers of the whole-paper ranking that feedback compares candidates with. In two-fold
+ * cross-validation on CSFCube among 3, 5 and 10, one half chose 3 and the other 5 (docs/search.md).
+ */
+const FEEDBACK_PAPERS = 5;
+
+/** Cosines of one kind of vector, by candidate number: to the query paper, and between two candidates. */
+interface Comparison {
+  toQuery: (i: number) => number;
+  between: (i: number, j: number) => number;
+}
+
+function compare<V>(query: V, candidates: readonly V[], cosine: (a: V, b: V) => number): Comparison {
+  return { toQuery: (i) => cosine(query, candidates[i]!), between: (i, j) => cosine(candidates[i]!, candidates[j]!) };
+}
+
+/** Compares sentence lists: each query sentence's best cosine to a candidate sentence, averaged. */
+function bestSentences<V>(cosine: (a: V, b: V) => number): (query: V[], candidate: V[]) => number {
+  return (query, candidate) => query.reduce((sum, sentence) => sum + Math.max(0, ...candidate.map((other) => cosine(sentence, other))), 0) / Math.max(1, query.length);
+}
+
+/**
+ * A paper's TF-IDF and LSA vectors, from one pass over its words: of the whole paper, and of its
+ * title and each sentence of its abstract that has words in the model. The whole paper counts
+ * its title twice, as keyword search weighs it (chosen on CACM), since a title names what a
+ * paper is about in a few words (CSFCube NDCG%20 0.569 → 0.585 on the corpus alone; docs/search.md).
+ */
+function paperVectors(model: LsaModel, paper: Pick<Paper, 'title' | 'abstract'>) {
+  const titleTerms = terms(paper.title);
+  const parts = [titleTerms, ...sentences(paper.abstract).map(terms)];
+  const words = weigh(model, [...titleTerms, ...parts.flat()]);
+  const sentenceWords = parts.map((part) => weigh(model, part)).filter((vector) => vector.indexes.length > 0);
+  return { words, topics: projectLsa(model, words), sentenceWords, sentenceTopics: sentenceWords.map((vector) => projectLsa(model, vector)) };
+}
+
+function dot(x: Float32Array, y: Float32Array): number {
+  let sum = 0;
+  for (let d = 0; d < x.length; d += 1) sum += x[d]! * y[d]!;
+  return sum;
 }
 
 /** What similar-paper lookup needs: the store, the LSA model, the embedder and its vector index. */
@@ -93,7 +139,7 @@ export async function similarPapers(deps: SimilarDeps, id: string, options: { li
   const denseOf = await storedVectors(deps, new Map([...papers, [rowid, query]]));
   // The configured model's cosine joins LSA's rather than replacing it: with USE lite, CSFCube
   // NDCG%20 0.583 without LSA, 0.594 with it (docs/search.md).
-  return rankCandidates(query, [...papers.values()], deps.model, [lsaVectorOf(deps.model), denseOf]).slice(0, options.limit);
+  return rankCandidates(query, [...papers.values()], deps.model, [denseOf]).slice(0, options.limit);
 }
 
 /** The papers' vectors from the index, embedding in one batch those it lacks (papers added since `paperfeed embed`). */

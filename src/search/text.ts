@@ -38,6 +38,15 @@ export function isContentWord(word: string): boolean {
   return word.length > 1 && !STOP_WORDS.has(word);
 }
 
+/**
+ * A text's sentences: split after `.`, `!` or `?` where the next word starts with a capital
+ * letter, so "e.g. the" and "3.5 times" stay whole.
+ */
+export function sentences(text: string): string[] {
+  return text.split(SENTENCE_END).map((sentence) => sentence.trim()).filter(Boolean);
+}
+
+const SENTENCE_END = /(?<=[.!?])\s+(?=\p{Lu})/u;
 const WORD = /[\p{L}\p{N}]+/gu;
 const LATEX_COMMAND = /\\[a-zA-Z]+/g;
 
