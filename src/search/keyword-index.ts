@@ -775,6 +775,10 @@ function decodeBlock(list: PostingList, block: number): void {
   if (list.decoded[block] === 0) decodeGaps(list, block);
 }
 
+/**
+ * The same varint loop as `docsOf`, kept apart: one decoder shared by both, taking the bytes,
+ * start, base doc and range as arguments, made the 20 bench queries at 1M about 20 % slower.
+ */
 function decodeGaps(list: PostingList, block: number): void {
   const { docs, bytes } = list;
   let doc = block === 0 ? 0 : list.blockLastDocs[block - 1]!;
