@@ -203,13 +203,6 @@ export interface KeywordPage {
   hits: StoredHit[];
 }
 
-/** A {@link KeywordPage} before its papers are read. */
-interface KeywordRanking {
-  total: number;
-  estimated: boolean;
-  hits: { rowid: number; score: number }[];
-}
-
 /**
  * One page of keyword results. A short plain list of words that too few papers match in full
  * is followed by the papers that match some of the words (relevance order only); a long one
@@ -225,11 +218,11 @@ export async function keywordPage(
   return { ...ranking, hits: ranking.hits.flatMap((hit) => papers.has(hit.rowid) ? [{ ...hit, paper: papers.get(hit.rowid)! }] : []) };
 }
 
-/** What {@link keywordPage} shows, as rowids and scores. */
+/** What {@link keywordPage} shows, as rowids and scores (before its papers are read). */
 async function keywordRanking(
   engines: KeywordEngines, node: QueryNode | undefined, filters: StoreFilters, sort: SearchSort,
   trending: ReadonlyMap<string, number> | undefined, limit: number, offset: number,
-): Promise<KeywordRanking> {
+): Promise<KeywordTopK> {
   const page = (query: QueryNode | undefined, pageOffset: number, pageLimit: number) =>
     matchRanking(engines, query, filters, sort, trending, pageLimit, pageOffset);
   const loose = node && looseQuery(node);
@@ -249,7 +242,7 @@ async function keywordRanking(
 async function matchRanking(
   engines: KeywordEngines, node: QueryNode | undefined, filters: StoreFilters, order: SearchSort,
   trending: ReadonlyMap<string, number> | undefined, limit: number, offset: number,
-): Promise<KeywordRanking> {
+): Promise<KeywordTopK> {
   const plan = engines.memory && node && order === 'relevance' && !hasFilters(filters) ? planOf(node) : undefined;
   const top = plan && await (plan.verify ? verifiedTop(engines.memory!, engines.store, node!, plan, offset + limit) : engines.memory!.search(plan, offset + limit));
   if (top) return { total: top.total, estimated: top.estimated, hits: top.hits.slice(offset, offset + limit) };
