@@ -22,7 +22,8 @@ import { embedMissing, loadLsaEmbedder, trainCatalogModel } from '../src/search/
 import { embedLsa } from '../src/search/lsa.js';
 import { parseQuery } from '../src/search/query.js';
 import type { SearchMode } from '../src/search/types.js';
-import { buildVectorIndex, EXACT_LIMIT } from '../src/search/vectors.js';
+import { addToGraph, emptyGraph, exactIndex, EXACT_LIMIT, hnswIndex } from '../src/search/vectors.js';
+import { navigationDims } from '../src/search/replica.js';
 import { emit, growCatalog, importDaily, queryLatency, SEARCH_QUERIES, tempCatalog } from './support.js';
 
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { db: { type: 'string' }, rounds: { type: 'string' }, papers: { type: 'string' }, 'keyword-only': { type: 'boolean' }, 'skip-minisearch': { type: 'boolean' } } });
@@ -68,17 +69,17 @@ try {
   });
   // The vector indexes' speed and recall, and MiniSearch's speed, over the stored embeddings.
   if (!keywordOnly && embedder) {
-    const { rowids, vectors, dims } = await app.searchStore.embeddings(embedder.id);
+    const { rowids, vectors, dims } = await everyEmbedding(embedder.id);
     const started = performance.now();
     const served = await app.search.vectors();
-    const hnsw = served && served.size > EXACT_LIMIT ? served : buildVectorIndex(rowids, vectors, dims, 'hnsw');
+    const hnsw = served && served.size > EXACT_LIMIT ? served : builtHnsw(embedder.id, rowids, vectors, dims);
     const buildSeconds = hnsw === served ? undefined : (performance.now() - started) / 1000;
-    const exact = buildVectorIndex(rowids, vectors, dims, 'exact');
+    const exact = exactIndex(rowids, vectors, dims);
     let overlap = 0;
     for (const text of SEARCH_QUERIES) {
       const query = embedLsa(embedder.model, text);
-      const found = new Set(hnsw.search(query, 10).map((m) => m.key));
-      overlap += exact.search(query, 10).filter((m) => found.has(m.key)).length;
+      const found = new Set((await hnsw.search(query, 10)).map((m) => m.key));
+      overlap += (await exact.search(query, 10)).filter((m) => found.has(m.key)).length;
     }
     await measure('usearch-hnsw', 'semantic-ann-only', (text) => hnsw.search(embedLsa(embedder!.model, text), 10));
     await measure('exact-scan', 'semantic-ann-only', (text) => exact.search(embedLsa(embedder!.model, text), 10));
@@ -92,4 +93,29 @@ try {
   }
 } finally {
   app.cleanup();
+}
+
+/** Every stored vector of the model, read a page at a time, as one matrix. */
+async function everyEmbedding(modelId: string): Promise<{ rowids: number[]; vectors: Float32Array; dims: number }> {
+  const rowids: number[] = [];
+  const pages: Float32Array[] = [];
+  let dims = 0;
+  for (let after = 0; ;) {
+    const page = await app.searchStore.embeddingsAfter(modelId, after, 10_000);
+    if (page.rowids.length === 0) break;
+    for (const rowid of page.rowids) rowids.push(rowid);
+    pages.push(page.vectors);
+    dims = page.dims;
+    after = page.rowids.at(-1)!;
+  }
+  const vectors = new Float32Array(rowids.length * dims);
+  pages.reduce((at, page) => (vectors.set(page, at), at + page.length), 0);
+  return { rowids, vectors, dims };
+}
+
+/** The product's HNSW index over the vectors, built here (the served index is exact below EXACT_LIMIT). */
+function builtHnsw(modelId: string, rowids: number[], vectors: Float32Array, dims: number) {
+  const graph = emptyGraph(navigationDims(modelId, dims));
+  addToGraph(graph, rowids, vectors, dims);
+  return hnswIndex(graph, dims, (keys) => app.searchStore.embeddingsOf(modelId, keys));
 }

@@ -195,7 +195,8 @@ export class CommunityService {
     const [follows, voted, saved, hidden, vectors] = await Promise.all([
       store.follows(account.id), store.votedPapers(account.id), store.savedPapers(account.id), store.notInterested(account.id), this.deps.vectors(),
     ]);
-    const vectorOf = (ref: PaperRef) => vectors?.vector(ref.rowid);
+    const stored = vectors ? await vectors.vectors([...voted, ...saved, ...hidden].map((ref) => ref.rowid)) : new Map<number, Float32Array>();
+    const vectorOf = (ref: PaperRef) => stored.get(ref.rowid);
     const liked = [
       ...voted.map((ref) => ({ ref, how: 'upvoted' as const })),
       ...saved.map((ref) => ({ ref, how: 'saved' as const })),
@@ -237,8 +238,9 @@ export class CommunityService {
     const vectors = await this.deps.vectors();
     const dims = vectors?.dims ?? 0;
     const matrix = new Float32Array(found.length * dims);
+    const stored = vectors ? await vectors.vectors(found.map((candidate) => candidate.rowid)) : new Map<number, Float32Array>();
     found.forEach((candidate, i) => {
-      const vector = vectors?.vector(candidate.rowid);
+      const vector = stored.get(candidate.rowid);
       if (vector) matrix.set(vector, i * dims);
     });
     return {

@@ -14,8 +14,8 @@ export interface GraphFiles {
   save(modelId: string, seq: number, graph: Graph): void;
 }
 
-/** `.f16`: graphs saved before vectors were stored at half precision are not loaded, but rebuilt. */
-const NAME = /^(.+)\.(\d+)\.f16\.usearch$/;
+/** `.i8`: graphs saved before they held int8 prefixes of the vectors (`.f16`) are not loaded, but rebuilt. */
+const NAME = /^(.+)\.(\d+)\.i8\.usearch$/;
 
 /**
  * Graph files in `dir` (created on first save).
@@ -41,7 +41,7 @@ export function graphFiles(dir: string): GraphFiles {
     },
     save(modelId, seq, graph) {
       mkdirSync(dir, { recursive: true });
-      const file = join(dir, `${encodeURIComponent(modelId)}.${seq}.f16.usearch`);
+      const file = join(dir, `${encodeURIComponent(modelId)}.${seq}.i8.usearch`);
       // Written aside and renamed, so another process never loads half a file.
       const partial = `${file}.${process.pid}.partial`;
       graph.save(partial);

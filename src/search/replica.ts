@@ -11,7 +11,7 @@ import { deserializeLsa } from './lsa.js';
 import type { SimilarDeps } from './similar.js';
 import type { EmbeddingStore, SearchStore } from './store.js';
 import type { GraphFiles } from './graph-files.js';
-import { applyToGraph, buildGraph, buildVectorIndex, EXACT_LIMIT, hnswIndex, loadGraph, type Graph, type VectorIndex } from './vectors.js';
+import { addToGraph, applyToGraph, emptyGraph, exactIndex, EXACT_LIMIT, hnswIndex, loadGraph, type Graph, type VectorIndex, type VectorSource } from './vectors.js';
 
 /** What semantic search and similar papers read, and the embedding change it includes. */
 export interface SemanticIndex extends SimilarDeps {
@@ -54,6 +54,19 @@ export interface VectorReplica {
  */
 const FOLLOW_BATCH = 500;
 
+/** Vectors read per page while loading: about 10 MB at 256 dims, never the whole catalog's at once. */
+const LOAD_PAGE = 10_000;
+
+/**
+ * The graph's dimensions for an embedder's vectors: LSA's first 128, whose dimensions come in
+ * order of the variance they carry (docs/search.md: "The HNSW graph"); all of any other model's.
+ */
+export function navigationDims(embedderId: string, dims: number): number {
+  return embedderId.startsWith(LSA_FAMILY) ? Math.min(LSA_NAVIGATION_DIMS, dims) : dims;
+}
+
+const LSA_NAVIGATION_DIMS = 128;
+
 /**
  * Follows the store: a check is one read of the newest change's seq; only when it moved are the
  * changed vectors read (each once, as it is now) and added, replaced or removed in place. When
@@ -71,37 +84,57 @@ export function vectorReplica(deps: ReplicaDeps): VectorReplica {
     if (!stored) throw new PaperfeedError('conflict', 'semantic search needs embeddings: run "paperfeed embed" first');
     const lsa = lsaEmbedder(stored.id, deserializeLsa(stored.data));
     const embedder = deps.embedder ? await deps.embedder() : lsa;
-    const { rowids, vectors, dims, seq } = await deps.embeddings.embeddings(embedder.id);
-    if (rowids.length === 0) throw new PaperfeedError('conflict', `semantic search needs embeddings of ${embedder.id}: run "paperfeed embed" first`);
-    const index: VectorIndex = rowids.length <= (deps.exactLimit ?? EXACT_LIMIT)
-      ? buildVectorIndex(rowids, vectors, dims, 'exact')
-      : hnswIndex(rowids, vectors, dims, await savedGraph(embedder.id, seq, dims) ?? builtGraph(embedder.id, seq, rowids, vectors, dims));
+    // The seq first: a vector saved or dropped while the index loads is followed again, which leaves it as it is.
+    const seq = await deps.embeddings.lastEmbeddingChange();
+    const index = await loadIndex(embedder, seq);
+    if (index.size === 0) throw new PaperfeedError('conflict', `semantic search needs embeddings of ${embedder.id}: run "paperfeed embed" first`);
     return { store: deps.store, model: lsa.model, embedder, index, lsaId: stored.id, seq };
+  };
+
+  /** The saved graph, else an exact index when the vectors are few, else a graph built and saved. */
+  const loadIndex = async (embedder: Embedder, seq: number): Promise<VectorIndex> => {
+    const source: VectorSource = (keys) => deps.embeddings.embeddingsOf(embedder.id, keys);
+    const navigation = navigationDims(embedder.id, embedder.dims);
+    const saved = await savedGraph(embedder.id, seq, navigation);
+    if (saved) return hnswIndex(saved, embedder.dims, source);
+    const limit = deps.exactLimit ?? EXACT_LIMIT;
+    // Pages are kept until there are more than `limit` vectors, then go into a graph as they come.
+    const pages: { rowids: number[]; vectors: Float32Array }[] = [];
+    let count = 0;
+    let graph: Graph | undefined;
+    for (let after = 0; ;) {
+      const page = await deps.embeddings.embeddingsAfter(embedder.id, after, LOAD_PAGE);
+      if (page.rowids.length === 0) break;
+      after = page.rowids.at(-1)!;
+      count += page.rowids.length;
+      pages.push(page);
+      if (count <= limit) continue;
+      graph ??= emptyGraph(navigation);
+      for (const kept of pages.splice(0)) addToGraph(graph, kept.rowids, kept.vectors, embedder.dims);
+    }
+    if (!graph) return exactIndex(pages.flatMap((page) => page.rowids), concatenated(pages.map((page) => page.vectors)), embedder.dims);
+    deps.graphs?.save(embedder.id, seq, graph);
+    return hnswIndex(graph, embedder.dims, source);
   };
 
   /** The newest saved graph of the model, brought up to `seq` by the changes after its own; none if there is none or it cannot be read. */
   const savedGraph = async (modelId: string, seq: number, dims: number): Promise<Graph | undefined> => {
     const saved = deps.graphs?.latest(modelId, seq);
     if (!saved) return undefined;
-    let graph: Graph;
+    let graph: Graph | undefined;
     try {
       graph = loadGraph(saved.file, dims);
     } catch {
       // Gone (replaced by a newer one since it was listed) or unreadable: build instead.
       return undefined;
     }
+    if (!graph) return undefined; // of other dimensions: built anew
     for (let after = saved.seq; after < seq;) {
       const batch = await deps.embeddings.embeddingChangesAfter(modelId, after, FOLLOW_BATCH);
       if (!batch) break;
       applyToGraph(graph, batch.vectors.map(({ rowid, vector }) => ({ key: rowid, vector })));
       after = batch.seq;
     }
-    return graph;
-  };
-
-  const builtGraph = (modelId: string, seq: number, rowids: readonly number[], vectors: Float32Array, dims: number): Graph => {
-    const graph = buildGraph(rowids, vectors, dims);
-    deps.graphs?.save(modelId, seq, graph);
     return graph;
   };
 
@@ -146,4 +179,14 @@ export function vectorReplica(deps: ReplicaDeps): VectorReplica {
       checkedAt = Number.NEGATIVE_INFINITY;
     },
   };
+}
+
+function concatenated(parts: readonly Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }

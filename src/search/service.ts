@@ -111,7 +111,7 @@ export function createSearch(deps: SearchDeps): Search {
     if (!text) return [];
     const filtered = hasFilters(filters) ? new Set(await deps.store.filteredRowids(filters)) : undefined;
     const [vector] = await embedder.embed([text]);
-    return index.search(vector!, depth, filtered).map((match) => ({ key: match.key, score: match.score }));
+    return (await index.search(vector!, depth, filtered)).map((match) => ({ key: match.key, score: match.score }));
   };
 
   return {

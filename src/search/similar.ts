@@ -131,8 +131,8 @@ export async function similarPapers(deps: SimilarDeps, id: string, options: { li
       rowids.push(found);
     }
   } else {
-    const vector = deps.index.vector(rowid) ?? (await deps.embedder.embed([paperText(query)]))[0]!;
-    rowids = deps.index.search(vector, NEIGHBOURS + 1).map((match) => match.key);
+    const vector = (await deps.index.vectors([rowid])).get(rowid) ?? (await deps.embedder.embed([paperText(query)]))[0]!;
+    rowids = (await deps.index.search(vector, NEIGHBOURS + 1)).map((match) => match.key);
   }
   const papers = await deps.store.papersByRowids(rowids.filter((key) => key !== rowid));
   if (deps.embedder.id.startsWith(LSA_FAMILY)) return rankCandidates(query, [...papers.values()], deps.model).slice(0, options.limit);
@@ -146,8 +146,9 @@ export async function similarPapers(deps: SimilarDeps, id: string, options: { li
 async function storedVectors(deps: SimilarDeps, papers: ReadonlyMap<number, Paper>): Promise<(paper: Paper) => Float32Array> {
   const byId = new Map<string, Float32Array>();
   const missing: Paper[] = [];
+  const stored = await deps.index.vectors([...papers.keys()]);
   for (const [rowid, paper] of papers) {
-    const vector = deps.index.vector(rowid);
+    const vector = stored.get(rowid);
     if (vector) byId.set(paper.id, vector);
     else missing.push(paper);
   }

@@ -80,12 +80,10 @@ export interface EmbeddingStore {
   countToEmbed(modelId: string): Promise<number>;
   /** Saves one batch of vectors atomically. */
   saveEmbeddings(modelId: string, rows: readonly { rowid: number; vector: Float32Array }[]): Promise<void>;
-  /**
-   * Every vector of a model, in rowid order, as one matrix, and the embedding change (seq) they
-   * include: following the changes after `seq` brings the matrix up to date.
-   */
-  embeddings(modelId: string): Promise<{ rowids: number[]; vectors: Float32Array; dims: number; seq: number }>;
-  embeddingOf(modelId: string, rowid: number): Promise<Float32Array | undefined>;
+  /** Up to `limit` vectors of a model after rowid `after`, in rowid order, as one matrix. */
+  embeddingsAfter(modelId: string, after: number, limit: number): Promise<{ rowids: number[]; vectors: Float32Array; dims: number }>;
+  /** The vectors of a model of those papers that have one. */
+  embeddingsOf(modelId: string, rowids: readonly number[]): Promise<Map<number, Float32Array>>;
   /** The newest embedding change's seq (0 for none): a cheap check whether any vector was saved or dropped. */
   lastEmbeddingChange(): Promise<number>;
   /**

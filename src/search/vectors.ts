@@ -19,172 +19,116 @@ export interface VectorIndex {
   readonly size: number;
   readonly dims: number;
   /** The k nearest keys; with `allowed`, only those keys (filters applied before top-k). */
-  search(query: Float32Array, k: number, allowed?: ReadonlySet<number>): VectorMatch[];
-  /** A copy of the stored vector of a key. */
-  vector(key: number): Float32Array | undefined;
+  search(query: Float32Array, k: number, allowed?: ReadonlySet<number>): Promise<VectorMatch[]>;
+  /** The stored vectors of those keys that have one. */
+  vectors(keys: readonly number[]): Promise<Map<number, Float32Array>>;
   /** Adds or replaces the changed keys' vectors and removes the dropped ones. */
   apply(changes: readonly VectorChange[]): void;
 }
 
+/** Reads keys' exact vectors from where they are kept (the store), for an index that keeps none. */
+export type VectorSource = (keys: readonly number[]) => Promise<Map<number, Float32Array>>;
+
 /**
  * Up to this many vectors an exact scan is used: about 80 ms per query at 75k × 256 dims, with
- * perfect recall. Building HNSW is slow (about 0.5 ms a vector here, see emptyGraph), too slow
+ * perfect recall. Building HNSW is slow (about 0.25 ms a vector here, see emptyGraph), too slow
  * to do at every start where the graph is not saved (PostgreSQL nodes, see graph-files.ts).
  */
 export const EXACT_LIMIT = 200_000;
-
-/** The index that fits the size: exact when small, HNSW otherwise (or as `kind` says). */
-export function buildVectorIndex(keys: readonly number[], vectors: Float32Array, dims: number, kind?: 'exact' | 'hnsw'): VectorIndex {
-  return (kind ?? (keys.length <= EXACT_LIMIT ? 'exact' : 'hnsw')) === 'exact'
-    ? new ExactIndex(keys, vectors, dims)
-    : hnswIndex(keys, vectors, dims, buildGraph(keys, vectors, dims));
-}
 
 /** usearch's HNSW graph, as paperfeed configures it. */
 export type Graph = InstanceType<typeof usearch.Index>;
 
 /**
- * Half-precision vectors and an expansion of 64 while adding: on 100k real 256-d LSA vectors,
- * side by side (docs/search.md), this built 2.6 times faster than float32 with an expansion of
- * 128, took 40 % less memory, and kept recall@10 at 0.987 (against 0.992); int8 fell to 0.93.
- * A search expands 384 candidates: at 1M papers, typed queries (a few words, whose vectors lie
- * far from every paper's) reached recall@10 0.81 with 64, 0.92 with 256 and 0.956 with 384, at
- * 1.7 ms a query.
+ * int8 vectors of `dims` dimensions (a prefix of the full vectors, see navigationDims), an
+ * expansion of 64 while adding and of 384 while searching. The graph only finds candidates:
+ * HNSW reranks the best RERANK_DEPTH of them by their exact vectors, so the graph can be small.
+ * On 200k real LSA vectors (docs/search.md), 128 int8 dims reranked from 100 reached recall@10
+ * 0.981 on papers' own vectors and 0.985 on typed queries, against 0.994 and 0.975 for the full
+ * 256 dims in float16, in 278 bytes a paper against 660.
  */
-function emptyGraph(dims: number): Graph {
-  return new usearch.Index({ dimensions: dims, metric: usearch.MetricKind.Cos, quantization: usearch.ScalarKind.F16, connectivity: 16, expansion_add: 64, expansion_search: 384, multi: false });
+export function emptyGraph(dims: number): Graph {
+  return new usearch.Index({ dimensions: dims, metric: usearch.MetricKind.Cos, quantization: usearch.ScalarKind.I8, connectivity: 16, expansion_add: 64, expansion_search: 384, multi: false });
 }
 
-/** An HNSW graph over the vectors (slow: about 0.5 ms a vector at 256 dims on 2 cores). */
-export function buildGraph(keys: readonly number[], vectors: Float32Array, dims: number): Graph {
-  const graph = emptyGraph(dims);
-  if (keys.length > 0) graph.add(BigUint64Array.from(keys, (key) => BigInt(key)), vectors);
-  return graph;
+/** Candidates the graph proposes for a top k of at most this many, reranked by exact vectors. */
+const RERANK_DEPTH = 100;
+
+/** The first `dims` values of each of the matrix's rows of `full` values, as the graph takes them. */
+function prefixes(vectors: Float32Array, full: number, dims: number): Float32Array {
+  if (dims === full) return vectors;
+  const count = full === 0 ? 0 : vectors.length / full;
+  const out = new Float32Array(count * dims);
+  for (let i = 0; i < count; i += 1) out.set(vectors.subarray(i * full, i * full + dims), i * dims);
+  return out;
 }
 
-/** A graph saved with `graph.save(file)`. */
-export function loadGraph(file: string, dims: number): Graph {
+/** Adds vectors (`full` values each) to a graph, which takes the prefix its dimensions say; cosine ignores the prefix's length. */
+export function addToGraph(graph: Graph, keys: readonly number[], vectors: Float32Array, full: number): void {
+  if (keys.length > 0) graph.add(BigUint64Array.from(keys, (key) => BigInt(key)), prefixes(vectors, full, graph.dimensions()));
+}
+
+/** A graph saved with `graph.save(file)`, if it has these dimensions. */
+export function loadGraph(file: string, dims: number): Graph | undefined {
   const graph = emptyGraph(dims);
   graph.load(file);
-  return graph;
+  return graph.dimensions() === dims ? graph : undefined;
 }
 
 /** Adds, replaces and removes vectors in a graph. */
 export function applyToGraph(graph: Graph, changes: readonly VectorChange[]): void {
+  const dims = graph.dimensions();
   for (const { key, vector } of changes) {
     const id = BigInt(key);
     // usearch keeps one vector per key (multi: false): a replaced vector is removed first.
     if (graph.contains(id)) graph.remove(id);
-    if (vector) graph.add(id, vector);
+    if (vector) graph.add(id, vector.subarray(0, dims));
   }
 }
 
-/**
- * A row-per-vector matrix: float32, or int8 with one scale per row (a quarter of the memory; the
- * HNSW companion below uses it, where a catalog of millions of papers would otherwise hold its
- * vectors twice at full size).
- */
-class Rows {
-  private values: Float32Array | Int8Array;
-  private scales: Float32Array;
-
-  constructor(vectors: Float32Array, readonly dims: number, readonly quantized: boolean) {
-    const count = dims === 0 ? 0 : vectors.length / dims;
-    this.scales = new Float32Array(quantized ? count : 0);
-    if (!quantized) {
-      this.values = vectors;
-      return;
-    }
-    this.values = new Int8Array(vectors.length);
-    for (let i = 0; i < count; i += 1) this.write(i, vectors.subarray(i * dims, (i + 1) * dims));
-  }
-
-  dot(query: Float32Array, i: number): number {
-    let sum = 0;
-    const base = i * this.dims;
-    const values = this.values;
-    for (let d = 0; d < this.dims; d += 1) sum += query[d]! * values[base + d]!;
-    return this.quantized ? sum * this.scales[i]! : sum;
-  }
-
-  read(i: number): Float32Array {
-    const row = Float32Array.from(this.values.subarray(i * this.dims, (i + 1) * this.dims));
-    if (this.quantized) for (let d = 0; d < this.dims; d += 1) row[d]! *= this.scales[i]!;
-    return row;
-  }
-
-  write(i: number, vector: Float32Array): void {
-    if ((i + 1) * this.dims > this.values.length) this.grow(i + 1);
-    if (!this.quantized) {
-      this.values.set(vector, i * this.dims);
-      return;
-    }
-    let largest = 0;
-    for (let d = 0; d < this.dims; d += 1) largest = Math.max(largest, Math.abs(vector[d]!));
-    const scale = largest / 127 || 1;
-    this.scales[i] = scale;
-    for (let d = 0; d < this.dims; d += 1) this.values[i * this.dims + d] = Math.round(vector[d]! / scale);
-  }
-
-  /** Row `from` moves to row `to`. */
-  move(from: number, to: number): void {
-    this.values.copyWithin(to * this.dims, from * this.dims, (from + 1) * this.dims);
-    if (this.quantized) this.scales[to] = this.scales[from]!;
-  }
-
-  private grow(rows: number): void {
-    // Doubling keeps appends amortised constant; the matrix may be shared with its loader, so copy.
-    const capacity = Math.max(16, 2 * rows);
-    const values = this.quantized ? new Int8Array(capacity * this.dims) : new Float32Array(capacity * this.dims);
-    values.set(this.values as never);
-    this.values = values;
-    if (this.quantized) {
-      const scales = new Float32Array(capacity);
-      scales.set(this.scales);
-      this.scales = scales;
-    }
-  }
-}
-
-/** Every vector in one growable matrix, scanned in full; a removed key's row takes the last row. */
+/** Every vector in one growable float32 matrix, scanned in full; a removed key's row takes the last row. */
 class ExactIndex implements VectorIndex {
   private readonly keys: number[];
   private readonly position: Map<number, number>;
-  private readonly rows: Rows;
+  private values: Float32Array;
 
-  constructor(keys: readonly number[], vectors: Float32Array, readonly dims: number, quantized = false) {
+  constructor(keys: readonly number[], vectors: Float32Array, readonly dims: number) {
     this.keys = [...keys];
     this.position = new Map(keys.map((key, i) => [key, i]));
-    this.rows = new Rows(vectors, dims, quantized);
+    this.values = vectors;
   }
 
   get size(): number {
     return this.keys.length;
   }
 
-  search(query: Float32Array, k: number, allowed?: ReadonlySet<number>): VectorMatch[] {
+  async search(query: Float32Array, k: number, allowed?: ReadonlySet<number>): Promise<VectorMatch[]> {
     const top = new TopK(k);
     if (allowed && allowed.size < this.keys.length) {
       for (const key of allowed) {
         const i = this.position.get(key);
-        if (i !== undefined) top.offer(key, this.rows.dot(query, i));
+        if (i !== undefined) top.offer(key, this.dot(query, i));
       }
     } else {
-      for (let i = 0; i < this.keys.length; i += 1) top.offer(this.keys[i]!, this.rows.dot(query, i));
+      for (let i = 0; i < this.keys.length; i += 1) top.offer(this.keys[i]!, this.dot(query, i));
     }
     return top.sorted();
   }
 
-  vector(key: number): Float32Array | undefined {
-    const i = this.position.get(key);
-    return i === undefined ? undefined : this.rows.read(i);
+  async vectors(keys: readonly number[]): Promise<Map<number, Float32Array>> {
+    const found = new Map<number, Float32Array>();
+    for (const key of keys) {
+      const i = this.position.get(key);
+      if (i !== undefined) found.set(key, this.values.slice(i * this.dims, (i + 1) * this.dims));
+    }
+    return found;
   }
 
   apply(changes: readonly VectorChange[]): void {
     for (const { key, vector } of changes) {
       const i = this.position.get(key);
       if (vector) {
-        if (i !== undefined) this.rows.write(i, vector);
+        if (i !== undefined) this.values.set(vector, i * this.dims);
         else this.append(key, vector);
       } else if (i !== undefined) {
         this.removeAt(i);
@@ -192,9 +136,23 @@ class ExactIndex implements VectorIndex {
     }
   }
 
+  private dot(query: Float32Array, i: number): number {
+    let sum = 0;
+    const base = i * this.dims;
+    const values = this.values;
+    for (let d = 0; d < this.dims; d += 1) sum += query[d]! * values[base + d]!;
+    return sum;
+  }
+
   private append(key: number, vector: Float32Array): void {
     const i = this.keys.length;
-    this.rows.write(i, vector);
+    if ((i + 1) * this.dims > this.values.length) {
+      // Doubling keeps appends amortised constant; the matrix may be shared with its loader, so copy.
+      const values = new Float32Array(Math.max(16, 2 * (i + 1)) * this.dims);
+      values.set(this.values);
+      this.values = values;
+    }
+    this.values.set(vector, i * this.dims);
     this.keys.push(key);
     this.position.set(key, i);
   }
@@ -204,7 +162,7 @@ class ExactIndex implements VectorIndex {
     const lastKey = this.keys[last]!;
     this.position.delete(this.keys[i]!);
     if (i !== last) {
-      this.rows.move(last, i);
+      this.values.copyWithin(i * this.dims, last * this.dims, (last + 1) * this.dims);
       this.keys[i] = lastKey;
       this.position.set(lastKey, i);
     }
@@ -212,38 +170,56 @@ class ExactIndex implements VectorIndex {
   }
 }
 
+/** An exact index over the vectors, row i being keys[i]'s (`dims` values each). */
+export function exactIndex(keys: readonly number[], vectors: Float32Array, dims: number): VectorIndex {
+  return new ExactIndex(keys, vectors, dims);
+}
+
 /**
- * HNSW over `graph`, which holds the same keys as the vectors (or is brought up to date with
- * them by `applyToGraph`), with an int8 copy of the vectors beside it for small filtered sets
- * and for a paper's own vector.
+ * HNSW over `graph`, which holds every key (or is brought up to date by `apply`). The process
+ * keeps no vector of its own: candidates are reranked, and a filter that keeps few papers is
+ * served exactly, by vectors read from `source`.
  */
-export function hnswIndex(keys: readonly number[], vectors: Float32Array, dims: number, graph: Graph): VectorIndex & { graph: Graph } {
-  const exact = new ExactIndex(keys, vectors, dims, true);
+export function hnswIndex(graph: Graph, dims: number, source: VectorSource): VectorIndex & { graph: Graph } {
+  const exactly = async (query: Float32Array, k: number, keys: readonly number[]): Promise<VectorMatch[]> => {
+    const top = new TopK(k);
+    for (const [key, vector] of await source(keys)) top.offer(key, cosine(query, vector));
+    return top.sorted();
+  };
   return {
     graph,
     get size() {
-      return exact.size;
+      return graph.size();
     },
     dims,
-    search(query, k, allowed) {
-      const size = exact.size;
+    async search(query, k, allowed) {
+      const size = graph.size();
+      if (size === 0 || k <= 0) return [];
       // A filter that keeps few papers is served exactly; otherwise over-fetch and filter.
-      if (allowed && allowed.size < 20 * k) return exact.search(query, k, allowed);
-      const fetch = allowed ? Math.min(size, Math.ceil((k * size) / allowed.size) * 2) : k;
-      const matches = graph.search(query, Math.max(1, fetch), 0);
-      const out: VectorMatch[] = [];
-      for (let i = 0; i < matches.keys.length && out.length < k; i += 1) {
-        const key = Number(matches.keys[i]);
-        if (!allowed || allowed.has(key)) out.push({ key, score: 1 - matches.distances[i]! });
+      if (allowed && allowed.size < 20 * k) return exactly(query, k, [...allowed]);
+      const wanted = Math.min(Math.max(k, RERANK_DEPTH), allowed?.size ?? size);
+      const navigation = query.subarray(0, graph.dimensions());
+      let kept: number[] = [];
+      // Each pass fetches four times more until enough candidates pass the filter.
+      for (let fetch = allowed ? Math.ceil((wanted * size) / allowed.size) * 2 : wanted; ; fetch *= 4) {
+        const matches = graph.search(navigation, Math.min(size, fetch), 0);
+        kept = [];
+        for (const key of matches.keys) if (!allowed || allowed.has(Number(key))) kept.push(Number(key));
+        if (kept.length >= wanted || fetch >= size) break;
       }
-      return out.length < k && allowed ? exact.search(query, k, allowed) : out;
+      return exactly(query, k, kept.slice(0, wanted));
     },
-    vector: (key) => exact.vector(key),
+    vectors: source,
     apply(changes) {
-      exact.apply(changes);
       applyToGraph(graph, changes);
     },
   };
+}
+
+function cosine(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let d = 0; d < a.length; d += 1) sum += a[d]! * b[d]!;
+  return sum;
 }
 
 /** Keeps the k best-scoring entries seen (a small binary min-heap). */

@@ -7,7 +7,7 @@ import { openFileSource } from '../../src/ingest/formats.js';
 import { embedMissing, loadLsaEmbedder, trainCatalogModel } from '../../src/search/embeddings.js';
 import { rrf, zFusion } from '../../src/search/fusion.js';
 import { deserializeLsa, embedLsa, normalize, serializeLsa } from '../../src/search/lsa.js';
-import { buildVectorIndex } from '../../src/search/vectors.js';
+import { addToGraph, emptyGraph, exactIndex, hnswIndex } from '../../src/search/vectors.js';
 import { fixture, runCli, tempApp } from '../support.js';
 
 let app: ReturnType<typeof tempApp>;
@@ -27,7 +27,7 @@ test('embeddings are computed in batches and resume after an interrupted run', a
   assert.deepEqual(interrupted, { embedded: 50, remaining: 150 });
   const resumed = await embedMissing(app.searchStore, embedder, { batchSize: 50 });
   assert.deepEqual(resumed, { embedded: 150, remaining: 0 });
-  const { rowids, dims } = await app.searchStore.embeddings(embedder.id);
+  const { rowids, dims } = await app.searchStore.embeddingsAfter(embedder.id, 0, 10_000);
   assert.equal(rowids.length, 200);
   assert.equal(dims, 32);
   assert.equal((await loadLsaEmbedder(app.searchStore))?.id, embedder.id);
@@ -75,7 +75,18 @@ test('the LSA model round-trips through bytes', async () => {
   assert.deepEqual(embedLsa(copy, 'quantum groups'), embedLsa(embedder.model, 'quantum groups'));
 });
 
-test('vector index: HNSW finds what the exact scan finds', () => {
+/**
+ * An HNSW index over the vectors whose graph holds their first `navigation` dimensions, reading
+ * exact vectors from an exact index of the same vectors, as the real one reads them from the store.
+ */
+function hnswOver(keys: number[], vectors: Float32Array, dims: number, navigation: number) {
+  const stored = exactIndex(keys, vectors.slice(), dims);
+  const graph = emptyGraph(navigation);
+  addToGraph(graph, keys, vectors, dims);
+  return { stored, index: hnswIndex(graph, dims, (wanted) => stored.vectors(wanted)) };
+}
+
+test('vector index: HNSW finds what the exact scan finds, from a graph of the vectors\' first dimensions', async () => {
   const dims = 16;
   const n = 2000;
   let seed = 7;
@@ -83,33 +94,47 @@ test('vector index: HNSW finds what the exact scan finds', () => {
   const vectors = Float32Array.from({ length: n * dims }, random);
   for (let i = 0; i < n; i += 1) normalize(vectors.subarray(i * dims, (i + 1) * dims));
   const keys = Array.from({ length: n }, (_, i) => i + 1);
-  const exact = buildVectorIndex(keys, vectors, dims, 'exact');
-  const hnsw = buildVectorIndex(keys, vectors, dims, 'hnsw');
+  const exact = exactIndex(keys, vectors, dims);
   const query = vectors.slice(0, dims);
-  assert.equal(exact.search(query, 1)[0]!.key, 1);
-  const found = new Set(hnsw.search(query, 10).map((m) => m.key));
-  const overlap = exact.search(query, 10).filter((m) => found.has(m.key)).length;
-  assert.ok(overlap >= 8, `recall@10 ${overlap}/10`);
-  assert.deepEqual(hnsw.search(query, 3, new Set([5, 6, 7])).map((m) => m.key).sort(), [5, 6, 7]);
-  // HNSW keeps its own copy of the vectors in int8, one scale per vector: close, not exact.
-  const kept = hnsw.vector(5)!;
-  const original = vectors.subarray(4 * dims, 5 * dims);
-  assert.ok(kept.every((value, d) => Math.abs(value - original[d]!) <= 0.005), `int8 copy ${kept} of ${original}`);
+  assert.equal((await exact.search(query, 1))[0]!.key, 1);
+  for (const navigation of [dims, 12]) {
+    const { index: hnsw } = hnswOver(keys, vectors, dims, navigation);
+    assert.equal(hnsw.graph.dimensions(), navigation);
+    const found = await hnsw.search(query, 10);
+    const expected = await exact.search(query, 10);
+    const overlap = expected.filter((m) => found.some((f) => f.key === m.key)).length;
+    assert.ok(overlap >= 8, `recall@10 ${overlap}/10 with ${navigation} dims`);
+    // Reranked by the exact vectors: the scores are exact cosines.
+    for (const match of found) {
+      const exactMatch = expected.find((m) => m.key === match.key);
+      if (exactMatch) assert.ok(Math.abs(match.score - exactMatch.score) < 1e-6);
+    }
+    assert.deepEqual((await hnsw.search(query, 3, new Set([5, 6, 7]))).map((m) => m.key).sort(), [5, 6, 7]);
+    // A filter that keeps more than the graph's first fetch finds its best papers too.
+    const everyOther = new Set(keys.filter((key) => key % 2 === 1));
+    const filtered = await hnsw.search(query, 5, everyOther);
+    assert.equal(filtered.length, 5);
+    assert.ok(filtered.every((m) => everyOther.has(m.key)));
+    assert.deepEqual((await hnsw.vectors([5])).get(5), vectors.slice(4 * dims, 5 * dims));
+  }
 });
 
-test('vector index: changes add, replace and remove keys, exact and HNSW alike', () => {
+test('vector index: changes add, replace and remove keys, exact and HNSW alike', async () => {
   const dims = 4;
   const unit = (...values: number[]) => normalize(Float32Array.from(values));
   const vectors = new Float32Array([...unit(1, 0, 0, 0), ...unit(0, 1, 0, 0), ...unit(0, 0, 1, 0)]);
-  for (const kind of ['exact', 'hnsw'] as const) {
-    const index = buildVectorIndex([1, 2, 3], vectors.slice(), dims, kind);
-    index.apply([{ key: 4, vector: unit(0, 0, 0, 1) }, { key: 1, vector: undefined }, { key: 2, vector: unit(0, 0, 1, 1) }]);
+  const changes = [{ key: 4, vector: unit(0, 0, 0, 1) }, { key: 1, vector: undefined }, { key: 2, vector: unit(0, 0, 1, 1) }];
+  const exact = exactIndex([1, 2, 3], vectors.slice(), dims);
+  const hnsw = hnswOver([1, 2, 3], vectors, dims, dims);
+  // The HNSW index's source follows the same changes, as the store has them.
+  hnsw.stored.apply(changes);
+  for (const [kind, index] of [['exact', exact], ['hnsw', hnsw.index]] as const) {
+    index.apply(changes);
     assert.equal(index.size, 3, kind);
-    assert.equal(index.vector(1), undefined, kind);
-    assert.deepEqual(index.vector(2), unit(0, 0, 1, 1), kind);
-    assert.deepEqual(index.search(unit(0, 0, 0, 1), 1).map((m) => m.key), [4], kind);
-    assert.deepEqual(index.search(unit(1, 0, 0, 0.1), 3).map((m) => m.key).sort(), [2, 3, 4], kind);
-    assert.deepEqual(index.search(unit(0, 0, 1, 0), 3, new Set([1, 3])).map((m) => m.key), [3], kind);
+    assert.deepEqual([...(await index.vectors([1, 2])).entries()], [[2, unit(0, 0, 1, 1)]], kind);
+    assert.deepEqual((await index.search(unit(0, 0, 0, 1), 1)).map((m) => m.key), [4], kind);
+    assert.deepEqual((await index.search(unit(1, 0, 0, 0.1), 3)).map((m) => m.key).sort(), [2, 3, 4], kind);
+    assert.deepEqual((await index.search(unit(0, 0, 1, 0), 3, new Set([1, 3]))).map((m) => m.key), [3], kind);
   }
 });
 

@@ -91,13 +91,13 @@ for (const backend of backends) {
         nodes.advance(FOLLOW_EVERY_MS);
         const index = (await web.search.vectors())!;
         assert.equal(index.size, 199);
-        assert.equal(index.vector(rowid), undefined);
+        assert.equal((await index.vectors([rowid])).get(rowid), undefined);
         assert.equal(await findsItself(), false);
 
         assert.deepEqual(await embedMissing(worker.searchStore, embedder), { embedded: 1, remaining: 0 });
         nodes.advance(FOLLOW_EVERY_MS);
         assert.equal((await web.search.vectors())?.size, 200);
-        assert.deepEqual((await web.search.vectors())!.vector(rowid), await worker.searchStore.embeddingOf(embedder.id, rowid));
+        assert.deepEqual(await (await web.search.vectors())!.vectors([rowid]), await worker.searchStore.embeddingsOf(embedder.id, [rowid]));
       } finally {
         await nodes.dispose();
       }
@@ -145,7 +145,7 @@ test('a saved HNSW graph is loaded rather than rebuilt, and brought up to date w
     const first = start();
     assert.equal((await first.vectors())?.size, 100);
     const savedAt = await app.searchStore.lastEmbeddingChange();
-    const saved = [`${encodeURIComponent(embedder.id)}.${savedAt}.f16.usearch`];
+    const saved = [`${encodeURIComponent(embedder.id)}.${savedAt}.i8.usearch`];
     assert.deepEqual(readdirSync(dir), saved);
     first.close();
 

@@ -58,15 +58,15 @@ test('USE vectors are stored under their model id beside the LSA vectors, and an
   assert.deepEqual(await embedMissing(app.searchStore, lsa), { embedded: 6, remaining: 0 });
 
   assert.deepEqual(await embedMissing(app.searchStore, embedder, { batchSize: 2, maxBatches: 1 }), { embedded: 2, remaining: 4 });
-  const first = await app.searchStore.embeddings(USE_LITE);
+  const first = await app.searchStore.embeddingsAfter(USE_LITE, 0, 10_000);
   assert.equal(first.rowids.length, 2);
   assert.equal(first.dims, 512);
   // The second run embeds only the four papers the first did not reach.
   assert.deepEqual(await embedMissing(app.searchStore, embedder, { batchSize: 2 }), { embedded: 4, remaining: 0 });
-  const all = await app.searchStore.embeddings(USE_LITE);
+  const all = await app.searchStore.embeddingsAfter(USE_LITE, 0, 10_000);
   assert.equal(all.rowids.length, 6);
   // A complete set of USE vectors replaces no other model's.
-  assert.equal((await app.searchStore.embeddings(lsa.id)).rowids.length, 6);
+  assert.equal((await app.searchStore.embeddingsAfter(lsa.id, 0, 10_000)).rowids.length, 6);
 });
 
 test('with PAPERFEED_EMBEDDING_MODEL=use-lite, semantic search and similar papers use the USE vectors', async (t) => {

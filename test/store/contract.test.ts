@@ -266,7 +266,7 @@ describe('search and web reads: SQLite and PostgreSQL agree', () => {
 
   test('embeddings round trip: the same model and vectors, so semantic and hybrid search agree', withApps(async ({ sqlite, postgres }) => {
     const vectorsByPaper = async (app: App, modelId: string) => {
-      const { rowids, vectors, dims } = await app.searchStore.embeddings(modelId);
+      const { rowids, vectors, dims } = await app.searchStore.embeddingsAfter(modelId, 0, 10_000);
       const papers = await app.searchStore.papersByRowids(rowids);
       return new Map(rowids.map((rowid, i) => [papers.get(rowid)!.id, [...vectors.subarray(i * dims, (i + 1) * dims)]]));
     };
@@ -275,7 +275,7 @@ describe('search and web reads: SQLite and PostgreSQL agree', () => {
       assert.deepEqual(await embedMissing(app.searchStore, embedder), { embedded: await app.store.countPapers(), remaining: 0 });
       assert.equal(await app.searchStore.countToEmbed(embedder.id), 0);
       const rowid = (await app.searchStore.rowidOf('0704.0001'))!;
-      assert.equal((await app.searchStore.embeddingOf(embedder.id, rowid))!.length, embedder.model.dims);
+      assert.equal((await app.searchStore.embeddingsOf(embedder.id, [rowid])).get(rowid)!.length, embedder.model.dims);
       return { id: embedder.id, vectors: await vectorsByPaper(app, embedder.id) };
     }));
     assert.equal(theirs!.id, mine!.id);
@@ -299,7 +299,7 @@ describe('search and web reads: SQLite and PostgreSQL agree', () => {
       await app.searchStore.saveModel(newer);
       assert.deepEqual(await app.searchStore.latestModel(LSA_FAMILY), { ...newer, data: Buffer.from(newer.data) });
       await app.searchStore.dropOtherEmbeddings(newer.id, LSA_FAMILY);
-      assert.deepEqual((await app.searchStore.embeddings(mine!.id)).rowids, []);
+      assert.deepEqual((await app.searchStore.embeddingsAfter(mine!.id, 0, 10_000)).rowids, []);
     }
   }));
 

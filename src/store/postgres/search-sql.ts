@@ -184,8 +184,8 @@ export const SEARCH_SQL = {
     SELECT $1, v.rowid, v.vector FROM unnest($2::bigint[], $3::bytea[]) AS v(rowid, vector)
     JOIN papers p ON p.rowid = v.rowid
     ON CONFLICT (model, paper_rowid) DO UPDATE SET vector = excluded.vector`,
-  embeddingsOf: `SELECT paper_rowid AS rowid, vector FROM embeddings WHERE model = $1 ORDER BY paper_rowid`,
-  embeddingOf: `SELECT vector FROM embeddings WHERE model = $1 AND paper_rowid = $2`,
+  embeddingsAfter: `SELECT paper_rowid AS rowid, vector FROM embeddings WHERE model = $1 AND paper_rowid > $2 ORDER BY paper_rowid LIMIT $3`,
+  embeddingsOf: `SELECT paper_rowid AS rowid, vector FROM embeddings WHERE model = $1 AND paper_rowid = ANY($2::bigint[])`,
   lastEmbeddingChange: `SELECT coalesce(max(seq), 0) AS seq FROM embedding_changes`,
   embeddingChangesEnd: `SELECT max(seq) AS seq FROM (SELECT seq FROM embedding_changes WHERE seq > $1 ORDER BY seq LIMIT $2) batch`,
   // The model's ($1) papers whose vector changed in ($2, $3], each once, with its vector now (none if dropped).

@@ -6,6 +6,7 @@ import { fromRow, type PaperRow } from './catalog-store.js';
 import type { PostgresDatabase } from './database.js';
 import { countSql, keywordPageSql, SEARCH_SQL, toTsquery } from './search-sql.js';
 import { SQL } from './sql.js';
+import { asMatrix, toFloats } from '../vector-blobs.js';
 
 /** bigint columns (rowid, seq) arrive as strings; rowids stay far below 2^53. */
 type Row = PaperRow & { rowid: string; score: number };
@@ -112,15 +113,14 @@ export class PostgresSearchStore implements SearchStore, EmbeddingStore, Keyword
     });
   }
 
-  async embeddings(modelId: string): Promise<{ rowids: number[]; vectors: Float32Array; dims: number; seq: number }> {
-    // The seq first: a change committed between the two reads is then followed again, which
-    // changes nothing (a follower reads each changed vector as it is now).
-    const seq = await this.lastEmbeddingChange();
-    const rows = await this.db.executeSql<{ rowid: string; vector: Buffer }>(SEARCH_SQL.embeddingsOf, [modelId]);
-    const dims = rows[0] ? rows[0].vector.byteLength / 4 : 0;
-    const vectors = new Float32Array(rows.length * dims);
-    rows.forEach((row, i) => vectors.set(toFloats(row.vector), i * dims));
-    return { rowids: rows.map((row) => Number(row.rowid)), vectors, dims, seq };
+  async embeddingsAfter(modelId: string, after: number, limit: number): Promise<{ rowids: number[]; vectors: Float32Array; dims: number }> {
+    const rows = await this.db.executeSql<{ rowid: string; vector: Buffer }>(SEARCH_SQL.embeddingsAfter, [modelId, after, limit]);
+    return asMatrix(rows.map((row) => ({ rowid: Number(row.rowid), vector: row.vector })));
+  }
+
+  async embeddingsOf(modelId: string, rowids: readonly number[]): Promise<Map<number, Float32Array>> {
+    const rows = await this.db.executeSql<{ rowid: string; vector: Buffer }>(SEARCH_SQL.embeddingsOf, [modelId, rowids]);
+    return new Map(rows.map((row) => [Number(row.rowid), toFloats(row.vector)]));
   }
 
   async lastEmbeddingChange(): Promise<number> {
@@ -132,11 +132,6 @@ export class PostgresSearchStore implements SearchStore, EmbeddingStore, Keyword
     if (end?.seq == null) return undefined;
     const rows = await this.db.executeSql<{ rowid: string; vector: Buffer | null }>(SEARCH_SQL.changedEmbeddings, [modelId, after, end.seq]);
     return { seq: Number(end.seq), vectors: rows.map((row) => ({ rowid: Number(row.rowid), vector: row.vector === null ? undefined : toFloats(row.vector) })) };
-  }
-
-  async embeddingOf(modelId: string, rowid: number): Promise<Float32Array | undefined> {
-    const [row] = await this.db.executeSql<{ vector: Buffer }>(SEARCH_SQL.embeddingOf, [modelId, rowid]);
-    return row && toFloats(row.vector);
   }
 
   async trainingTexts(max: number): Promise<string[]> {
@@ -161,9 +156,4 @@ function filterParams(filters: StoreFilters): unknown[] {
 
 function toBytes(array: Uint8Array | Float32Array): Buffer {
   return Buffer.from(array.buffer, array.byteOffset, array.byteLength);
-}
-
-function toFloats(buffer: Buffer): Float32Array {
-  // Copy: the bytea's buffer may not be 4-byte aligned.
-  return new Float32Array(new Uint8Array(buffer).buffer);
 }

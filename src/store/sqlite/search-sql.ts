@@ -174,8 +174,9 @@ export const SEARCH_SQL = {
     SELECT count(*) AS n FROM papers p
     WHERE NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.model = @model AND e.paper_rowid = p.rowid)`,
   saveEmbedding: `INSERT OR REPLACE INTO embeddings (model, paper_rowid, vector) VALUES (?, ?, ?)`,
-  embeddingsOf: `SELECT e.paper_rowid AS rowid, e.vector AS vector FROM embeddings e WHERE e.model = ? ORDER BY e.paper_rowid`,
-  embeddingOf: `SELECT vector FROM embeddings WHERE model = ? AND paper_rowid = ?`,
+  embeddingsAfter: `SELECT paper_rowid AS rowid, vector FROM embeddings WHERE model = ? AND paper_rowid > ? ORDER BY paper_rowid LIMIT ?`,
+  // The papers' rowids as one JSON array.
+  embeddingsOf: `SELECT paper_rowid AS rowid, vector FROM embeddings WHERE model = ? AND paper_rowid IN (SELECT value FROM json_each(?))`,
   lastEmbeddingChange: `SELECT coalesce(max(seq), 0) FROM embedding_changes`,
   embeddingChangesEnd: `SELECT max(seq) FROM (SELECT seq FROM embedding_changes WHERE seq > ? ORDER BY seq LIMIT ?)`,
   // The model's papers whose vector changed in (@after, @end], each once, with its vector now (none if dropped).

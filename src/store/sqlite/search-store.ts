@@ -6,6 +6,7 @@ import type { QueryNode } from '../../search/query.js';
 import type { EmbeddingStore, KeywordFeed, KeywordRequest, SearchStore, StoreFilters, StoredHit, StoredModel } from '../../search/store.js';
 import type { SqliteDatabase } from './database.js';
 import { CHANGES_SQL, COUNT_MATCHES_SQL, SEARCH_SQL, listSql, matchSql, toFts, type KeywordOrder } from './search-sql.js';
+import { asMatrix, toFloats } from '../vector-blobs.js';
 
 type Row = { rowid: number; id: string; doc: string; score: number };
 
@@ -127,16 +128,13 @@ export class SqliteSearchStore implements SearchStore, EmbeddingStore, KeywordFe
     })();
   }
 
-  async embeddings(modelId: string): Promise<{ rowids: number[]; vectors: Float32Array; dims: number; seq: number }> {
-    // One read transaction: the vectors are exactly those as of the seq.
-    const { seq, rows } = this.db.transaction(() => ({
-      seq: this.statement('lastEmbeddingChange', () => SEARCH_SQL.lastEmbeddingChange).pluck().get() as number,
-      rows: this.statement('embeddingsOf', () => SEARCH_SQL.embeddingsOf).all(modelId) as { rowid: number; vector: Buffer }[],
-    }))();
-    const dims = rows[0] ? rows[0].vector.byteLength / 4 : 0;
-    const vectors = new Float32Array(rows.length * dims);
-    rows.forEach((row, i) => vectors.set(toFloats(row.vector), i * dims));
-    return { rowids: rows.map((row) => row.rowid), vectors, dims, seq };
+  async embeddingsAfter(modelId: string, after: number, limit: number): Promise<{ rowids: number[]; vectors: Float32Array; dims: number }> {
+    return asMatrix(this.statement('embeddingsAfter', () => SEARCH_SQL.embeddingsAfter).all(modelId, after, limit) as { rowid: number; vector: Buffer }[]);
+  }
+
+  async embeddingsOf(modelId: string, rowids: readonly number[]): Promise<Map<number, Float32Array>> {
+    const rows = this.statement('embeddingsOf', () => SEARCH_SQL.embeddingsOf).all(modelId, JSON.stringify(rowids)) as { rowid: number; vector: Buffer }[];
+    return new Map(rows.map((row) => [row.rowid, toFloats(row.vector)]));
   }
 
   async lastEmbeddingChange(): Promise<number> {
@@ -148,11 +146,6 @@ export class SqliteSearchStore implements SearchStore, EmbeddingStore, KeywordFe
     if (end === null) return undefined;
     const rows = this.statement('changedEmbeddings', () => SEARCH_SQL.changedEmbeddings).all({ model: modelId, after, end }) as { rowid: number; vector: Buffer | null }[];
     return { seq: end, vectors: rows.map((row) => ({ rowid: row.rowid, vector: row.vector === null ? undefined : toFloats(row.vector) })) };
-  }
-
-  async embeddingOf(modelId: string, rowid: number): Promise<Float32Array | undefined> {
-    const row = this.statement('embeddingOf', () => SEARCH_SQL.embeddingOf).get(modelId, rowid) as { vector: Buffer } | undefined;
-    return row && toFloats(row.vector);
   }
 
   async trainingTexts(max: number): Promise<string[]> {
@@ -179,9 +172,4 @@ function filterParams(filters: StoreFilters) {
 
 function toHit(row: Row): StoredHit {
   return { rowid: row.rowid, paper: fromDoc(row.id, row.doc), score: row.score };
-}
-
-function toFloats(buffer: Buffer): Float32Array {
-  // Copy: the blob's buffer may not be 4-byte aligned.
-  return new Float32Array(new Uint8Array(buffer).buffer);
 }
