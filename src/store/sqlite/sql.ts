@@ -11,12 +11,13 @@ export const SQL = {
   papersByTitleWords: `
     SELECT p.id, p.doc FROM fulltext.papers_fts f JOIN papers p ON p.rowid = f.rowid
     WHERE papers_fts MATCH ? AND p.title_key = ? LIMIT 20`,
-  countContentPapers: `SELECT count(*) AS n FROM papers WHERE id LIKE 'pf:%'`,
+  // A range of the id index (';' follows ':'), where LIKE, case-blind, would read every row: 1.4 s at 3M papers, at each import's start.
+  countContentPapers: `SELECT count(*) AS n FROM papers WHERE id >= 'pf:' AND id < 'pf;'`,
   countPapers: `SELECT count(*) AS n FROM papers`,
   stats: `
     SELECT (SELECT count(*) FROM papers) AS papers,
            (SELECT count(*) FROM papers WHERE withdrawn = 1) AS withdrawn,
-           (SELECT count(*) FROM papers WHERE id LIKE 'pf:%') AS listingOnly,
+           (SELECT count(*) FROM papers WHERE id >= 'pf:' AND id < 'pf;') AS listingOnly,
            (SELECT count(*) FROM signals) AS signals,
            (SELECT max(published) FROM papers) AS newest`,
   recentPapers: `SELECT id, doc FROM papers ORDER BY coalesce(featured_at, published) DESC, id DESC LIMIT ?`,
