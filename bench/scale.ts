@@ -53,8 +53,17 @@
  * rows/CPU-s. The full 2.7M, sqlite only (idle but for a CI run during 7 of its minutes, and with
  * the catalog's WAL bounded, see SqliteCatalogStore.committed): 3,408 rows/s committed and
  * indexed, 3,854 rows/CPU-s, 10,577 MB, keyword p50 6.2 ms and p99 81.9 ms, serving peak RSS
- * 2,704 MB. The rate falls with size: the catalog's indexes (title keys, fingerprints) take rows
- * in random order, so each batch touches more pages as they grow.
+ * 2,704 MB. The rate fell with size, for two reasons, both gone since:
+ * - the full-text worker held a read of the catalog through each batch it indexed, so the WAL
+ *   could not start over and the writer's checkpoints (RESTART, past 256 MB) waited for it: at
+ *   2.7M papers they took two thirds of the importing thread's time. The worker now reads a
+ *   batch first and indexes it after, and the WAL stays at its 54 MB autocheckpoint size;
+ * - each made-up paper took a random real paper's listing date, so the two date indexes took
+ *   rows in random order: 27 kB written a row at 2.7M against 13 kB dated by id (see below).
+ * After both, the full 2.7M, sqlite only, with another 2.7M-paper serving bench running beside it
+ * (load average about 3): 8,893 rows/s committed, 6,177 indexed, 5,841 rows/CPU-s, 10,590 MB,
+ * keyword p50 7.5 ms and p99 91.6 ms, serving peak RSS 2,727 MB; about 10,000 rows/s until
+ * 1.3M papers, 7,700 to 10,800 after.
  *
  * How the catalog grows, deterministically: the real papers come first, as read; paper k after
  * them is made by a PRNG seeded with k (mulberry32) that picks four real papers and takes the
