@@ -253,7 +253,7 @@ export class KeywordIndex {
 
   /** Bytes held by the arrays (not the term dictionary), for the memory figures in docs/search.md. */
   get arrayBytes(): number {
-    const chunks = this.chunkDocBytes.reduce((sum, bytes, c) => sum + bytes.byteLength + this.chunkTfs[c]!.byteLength, 0);
+    const chunks = this.chunkDocBytes.reduce((sum, bytes, c) => sum + bytes.buffer.byteLength + this.chunkTfs[c]!.buffer.byteLength, 0);
     return this.offsets.byteLength + this.docStarts.byteLength + this.termChunks.byteLength + this.chunkFirstPostings.byteLength + chunks + this.maxImpact.byteLength
       + this.blockOffsets.byteLength + this.blockMaxImpact.byteLength + this.blockLastDocs.byteLength + this.blockBytes.byteLength
       + this.logTerms.byteLength + this.logDocs.byteLength + this.logTfs.byteLength
@@ -397,10 +397,11 @@ export class KeywordIndex {
           tfs[posting++ - base] = this.logTfs[i]!;
         }
       }
-      // Copied to size: the slack (5 bytes and 1 per logged posting at most) would otherwise
-      // stay until the next pack.
-      chunkDocBytes.push(bytes.slice(0, byte));
-      chunkTfs.push(tfs.slice(0, posting - base));
+      // Views, not copies: a copy to size was one more chunk to allocate and collect (the
+      // collector lags); the slack (5 bytes and 1 per logged posting at most) lasts until the
+      // next pack.
+      chunkDocBytes.push(bytes.subarray(0, byte));
+      chunkTfs.push(tfs.subarray(0, posting - base));
       chunkFirstPostings.push(base);
       // The old chunks before the one holding term `end` are rewritten: dropped now, not at the end.
       for (const through = end < packedTerms ? this.termChunks[end]! : this.chunkTfs.length; dropped < through; dropped += 1) {
