@@ -45,6 +45,11 @@ const MAX_TF = 255;
  */
 const BLOCK_BITS = 7;
 const BLOCK = 1 << BLOCK_BITS;
+/**
+ * Postings per chunk of the packed arrays (about 18 MB of doc-number gaps and frequencies at
+ * 1M papers): a pack rewrites one chunk at a time, so it holds this much twice, not every list.
+ */
+const CHUNK_POSTINGS = 8_000_000;
 /** Above any doc number: what a search of several lists finds when every list is done. */
 const NO_DOC = 2 ** 32;
 /**
@@ -188,20 +193,26 @@ export class KeywordIndex {
   /** Term ids in term order, for prefixes; terms added since are merged in when a prefix is searched. */
   private sortedTermIds = new Uint32Array(0);
   /**
-   * Packed postings: term t owns postings [offsets[t], offsets[t + 1]) of `tfs`, and its doc
-   * numbers are the bytes from docStarts[t]: gaps between them as varints (7 bits a byte, the
-   * first gap from 0). A common word's gaps fit in one byte, so this takes about a quarter of
-   * the memory of 32-bit doc numbers; a search decodes the lists it reads.
+   * Packed postings, in chunks of consecutive term ids, each chunk its own arrays (so that a
+   * pack can replace them one at a time, see `pack`). Term t owns postings [offsets[t],
+   * offsets[t + 1]) counted over all chunks (their difference is its document frequency), kept
+   * in chunk c = termChunks[t]: its frequencies in chunkTfs[c] from offsets[t] -
+   * chunkFirstPostings[c], its doc numbers in chunkDocBytes[c] from docStarts[t], as gaps
+   * between them in varints (7 bits a byte, the first gap from 0). A common word's gaps fit in
+   * one byte, so this takes about a quarter of the memory of 32-bit doc numbers; a search
+   * decodes the lists it reads.
    */
   private offsets = new Uint32Array(1);
-  private docStarts = new Uint32Array(1);
-  private docBytes = new Uint8Array(0);
-  private tfs = new Uint8Array(0);
+  private docStarts = new Uint32Array(0);
+  private termChunks = new Uint32Array(0);
+  private chunkFirstPostings = new Uint32Array(0);
+  private chunkDocBytes: Uint8Array[] = [];
+  private chunkTfs: Uint8Array[] = [];
   /** Bounds (see {@link blockBounds}), for the average length they were computed with: term t's blocks are [blockOffsets[t], blockOffsets[t + 1]). */
   private maxImpact = new Float32Array(0);
   private blockOffsets = new Uint32Array(1);
   private blockMaxImpact = new Float32Array(0);
-  /** Skip entries, by block like the bounds: each block's last doc number and first byte of `docBytes`. */
+  /** Skip entries, by block like the bounds: each block's last doc number and first byte in its chunk's doc bytes. */
   private blockLastDocs = new Uint32Array(0);
   private blockBytes = new Uint32Array(0);
   private boundsAvgdl = NaN;
@@ -228,6 +239,12 @@ export class KeywordIndex {
   private longest = 0;
   /** By term id, the id of the same term in the title or authors field (`title:word`). */
   private readonly fieldTermIds: Record<string, number[]> = { title: [], authors: [] };
+  private readonly chunkPostings: number;
+
+  /** `chunkPostings`: postings per chunk of the packed arrays (tests make them tiny). */
+  constructor(options: { chunkPostings?: number } = {}) {
+    this.chunkPostings = options.chunkPostings ?? CHUNK_POSTINGS;
+  }
 
   /** Papers in the index. */
   get size(): number {
@@ -236,7 +253,8 @@ export class KeywordIndex {
 
   /** Bytes held by the arrays (not the term dictionary), for the memory figures in docs/search.md. */
   get arrayBytes(): number {
-    return this.offsets.byteLength + this.docStarts.byteLength + this.docBytes.buffer.byteLength + this.tfs.buffer.byteLength + this.maxImpact.byteLength
+    const chunks = this.chunkDocBytes.reduce((sum, bytes, c) => sum + bytes.buffer.byteLength + this.chunkTfs[c]!.buffer.byteLength, 0);
+    return this.offsets.byteLength + this.docStarts.byteLength + this.termChunks.byteLength + this.chunkFirstPostings.byteLength + chunks + this.maxImpact.byteLength
       + this.blockOffsets.byteLength + this.blockMaxImpact.byteLength + this.blockLastDocs.byteLength + this.blockBytes.byteLength
       + this.logTerms.byteLength + this.logDocs.byteLength + this.logTfs.byteLength
       + this.rowids.byteLength + this.lengths.byteLength + this.live.byteLength + this.docOfRowid.byteLength;
@@ -298,16 +316,30 @@ export class KeywordIndex {
 
   /** Postings packed. */
   get packed(): number {
-    return this.tfs.length;
+    return this.offsets[this.offsets.length - 1]!;
   }
 
   /**
    * Packs the log into the postings, dropping dead docs. The log's postings are sorted by term
    * (a stable counting sort, so each term's stay in doc order), then each term's packed postings
-   * are rewritten, followed by its logged ones: only the log is ever held unpacked.
+   * are rewritten, followed by its logged ones: only the log is ever held unpacked. The lists
+   * are rewritten a chunk at a time, and each old chunk is dropped once its terms are: a pack of
+   * the whole arrays at once held two copies of every list at its peak (2.7M papers: a serving
+   * process peaked at 2,660 MB, against 1,861 chunk by chunk).
+   * The chunks are cut anew at each pack.
+   *
+   * The bounds a search needs are left for the next search or `flush` to compute (half the time
+   * of a pack at 1M papers), and dropped now: a build packs many times before it searches.
    */
-  flush(): void {
+  pack(): void {
+    this.maxImpact = new Float32Array(0);
+    this.blockOffsets = new Uint32Array(1);
+    this.blockMaxImpact = new Float32Array(0);
+    this.blockLastDocs = new Uint32Array(0);
+    this.blockBytes = new Uint32Array(0);
+    this.boundsAvgdl = NaN;
     const terms = this.termNames.length;
+    const packedTerms = this.offsets.length - 1;
     const logStart = new Uint32Array(terms + 1);
     for (let i = 0; i < this.logSize; i += 1) if (this.live[this.logDocs[i]!]) logStart[this.logTerms[i]! + 1]! += 1;
     for (let t = 0; t < terms; t += 1) logStart[t + 1]! += logStart[t]!;
@@ -315,41 +347,77 @@ export class KeywordIndex {
     const next = logStart.slice(0, terms);
     for (let i = 0; i < this.logSize; i += 1) if (this.live[this.logDocs[i]!]) logOrder[next[this.logTerms[i]!]!++] = i;
     const offsets = new Uint32Array(terms + 1);
-    const docStarts = new Uint32Array(terms + 1);
-    const tfs = new Uint8Array(this.tfs.length + logOrder.length);
-    // Dropping a doc merges two gaps into one no longer than both; a logged doc's gap fits in 5 bytes.
-    const bytes = new Uint8Array(this.docBytes.length + 5 * logOrder.length);
+    const docStarts = new Uint32Array(terms);
+    const termChunks = new Uint32Array(terms);
+    const chunkFirstPostings: number[] = [];
+    const chunkDocBytes: Uint8Array[] = [];
+    const chunkTfs: Uint8Array[] = [];
     let posting = 0;
-    let byte = 0;
-    for (let t = 0; t < terms; t += 1) {
-      offsets[t] = posting;
-      docStarts[t] = byte;
-      let previous = 0;
-      if (t < this.offsets.length - 1) {
-        const docs = this.docsOf(t, this.buffer(0, this.offsets[t + 1]! - this.offsets[t]!));
-        for (let j = 0, i = this.offsets[t]!; j < docs.length; j += 1, i += 1) {
-          const doc = docs[j]!;
-          if (!this.live[doc]) continue;
-          byte = putGap(bytes, byte, doc - previous);
-          previous = doc;
-          tfs[posting++] = this.tfs[i]!;
+    let dropped = 0;
+    for (let first = 0; first < terms;) {
+      // The chunk's terms: from `first` on until they hold chunkPostings (one long list may hold more).
+      // Dropping a doc merges two gaps into one no longer than both; a logged doc's gap fits in 5 bytes.
+      let end = first;
+      let postings = 0;
+      let byteBound = 0;
+      while (end < terms && postings < this.chunkPostings) {
+        const logged = logStart[end + 1]! - logStart[end]!;
+        if (end < packedTerms) {
+          postings += this.offsets[end + 1]! - this.offsets[end]!;
+          byteBound += this.packedBytes(end);
+        }
+        postings += logged;
+        byteBound += 5 * logged;
+        end += 1;
+      }
+      const chunk = chunkDocBytes.length;
+      const base = posting;
+      const bytes = new Uint8Array(byteBound);
+      const tfs = new Uint8Array(postings);
+      let byte = 0;
+      for (let t = first; t < end; t += 1) {
+        offsets[t] = posting;
+        docStarts[t] = byte;
+        termChunks[t] = chunk;
+        let previous = 0;
+        if (t < packedTerms) {
+          const docs = this.docsOf(t, this.buffer(0, this.offsets[t + 1]! - this.offsets[t]!));
+          const packedTfs = this.tfsOf(t);
+          for (let j = 0; j < docs.length; j += 1) {
+            const doc = docs[j]!;
+            if (!this.live[doc]) continue;
+            byte = putGap(bytes, byte, doc - previous);
+            previous = doc;
+            tfs[posting++ - base] = packedTfs[j]!;
+          }
+        }
+        for (let j = logStart[t]!; j < logStart[t + 1]!; j += 1) {
+          const i = logOrder[j]!;
+          byte = putGap(bytes, byte, this.logDocs[i]! - previous);
+          previous = this.logDocs[i]!;
+          tfs[posting++ - base] = this.logTfs[i]!;
         }
       }
-      for (let j = logStart[t]!; j < logStart[t + 1]!; j += 1) {
-        const i = logOrder[j]!;
-        byte = putGap(bytes, byte, this.logDocs[i]! - previous);
-        previous = this.logDocs[i]!;
-        tfs[posting++] = this.logTfs[i]!;
+      // Views, not copies: a copy to size was one more chunk to allocate and collect (the
+      // collector lags); the slack (5 bytes and 1 per logged posting at most) lasts until the
+      // next pack.
+      chunkDocBytes.push(bytes.subarray(0, byte));
+      chunkTfs.push(tfs.subarray(0, posting - base));
+      chunkFirstPostings.push(base);
+      // The old chunks before the one holding term `end` are rewritten: dropped now, not at the end.
+      for (const through = end < packedTerms ? this.termChunks[end]! : this.chunkTfs.length; dropped < through; dropped += 1) {
+        this.chunkDocBytes[dropped] = EMPTY_CHUNK;
+        this.chunkTfs[dropped] = EMPTY_CHUNK;
       }
+      first = end;
     }
     offsets[terms] = posting;
-    docStarts[terms] = byte;
     this.offsets = offsets;
     this.docStarts = docStarts;
-    // Views, not copies: a copy would hold a third set of postings at the peak of a large
-    // build; the slack (5 bytes and 1 per logged posting at most) is freed by the next pack.
-    this.docBytes = bytes.subarray(0, byte);
-    this.tfs = tfs.subarray(0, posting);
+    this.termChunks = termChunks;
+    this.chunkFirstPostings = Uint32Array.from(chunkFirstPostings);
+    this.chunkDocBytes = chunkDocBytes;
+    this.chunkTfs = chunkTfs;
     this.logSize = 0;
     // The log grew for a build or a large import; steady catch-ups need little of it.
     if (this.logTerms.length > 1 << 16) {
@@ -357,6 +425,11 @@ export class KeywordIndex {
       this.logDocs = new Uint32Array(1 << 16);
       this.logTfs = new Uint8Array(1 << 16);
     }
+  }
+
+  /** Packs the log (see `pack`) and readies the index for searches. */
+  flush(): void {
+    this.pack();
     this.computeBounds();
     // Sorting a large dictionary takes a second: here, not in the first prefix search.
     this.sortedTerms();
@@ -365,10 +438,11 @@ export class KeywordIndex {
   /** Term t's doc numbers, decoded into the start of `into` (at least as long as the list). */
   private docsOf(t: number, into: Uint32Array): Uint32Array {
     const count = this.offsets[t + 1]! - this.offsets[t]!;
+    const bytes = this.chunkDocBytes[this.termChunks[t]!]!;
     for (let i = 0, at = this.docStarts[t]!, doc = 0; i < count; i += 1) {
       let gap = 0;
       for (let shift = 0; ; shift += 7) {
-        const b = this.docBytes[at++]!;
+        const b = bytes[at++]!;
         gap |= (b & 127) << shift;
         if (b < 128) break;
       }
@@ -378,6 +452,19 @@ export class KeywordIndex {
     return into.subarray(0, count);
   }
 
+  /** Term t's weighted frequencies, a view of its chunk's. */
+  private tfsOf(t: number): Uint8Array {
+    const chunk = this.termChunks[t]!;
+    const from = this.offsets[t]! - this.chunkFirstPostings[chunk]!;
+    return this.chunkTfs[chunk]!.subarray(from, from + this.offsets[t + 1]! - this.offsets[t]!);
+  }
+
+  /** How many bytes term t's doc numbers take: up to the next term's, or its chunk's end. */
+  private packedBytes(t: number): number {
+    const chunk = this.termChunks[t]!;
+    const end = t + 1 < this.termChunks.length && this.termChunks[t + 1] === chunk ? this.docStarts[t + 1]! : this.chunkDocBytes[chunk]!.length;
+    return end - this.docStarts[t]!;
+  }
 
   /** The average paper length, in the units of `put`. */
   private get avgdl(): number {
@@ -402,16 +489,16 @@ export class KeywordIndex {
     for (let t = 0; t < terms; t += 1) this.longest = Math.max(this.longest, this.offsets[t + 1]! - this.offsets[t]!);
     const buffer = new Uint32Array(this.longest);
     for (let t = 0; t < terms; t += 1) {
-      const [from, to] = [this.offsets[t]!, this.offsets[t + 1]!];
       const docs = this.docsOf(t, buffer);
-      const bounds = blockBounds(docs, this.tfs.subarray(from, to), this.lengths, avgdl);
+      const bytes = this.chunkDocBytes[this.termChunks[t]!]!;
+      const bounds = blockBounds(docs, this.tfsOf(t), this.lengths, avgdl);
       const firstBlock = this.blockOffsets[t]!;
       this.blockMaxImpact.set(bounds.blockMaxImpact, firstBlock);
       this.maxImpact[t] = bounds.maxImpact;
       for (let i = 0, at = this.docStarts[t]!; i < docs.length; i += 1) {
         if (i % BLOCK === 0) this.blockBytes[firstBlock + i / BLOCK] = at;
         if (i % BLOCK === BLOCK - 1 || i === docs.length - 1) this.blockLastDocs[firstBlock + Math.floor(i / BLOCK)] = docs[i]!;
-        while (this.docBytes[at++]! >= 128);
+        while (bytes[at++]! >= 128);
       }
     }
     this.boundsAvgdl = avgdl;
@@ -424,7 +511,7 @@ export class KeywordIndex {
   search(plan: KeywordPlan, k: number): KeywordTopK {
     if (this.logSize > 0) this.flush();
     const avgdl = this.avgdl;
-    // Removals alone change the average length without a flush.
+    // Removals alone change the average length without a flush, and `pack` leaves no bounds.
     if (avgdl !== this.boundsAvgdl) this.computeBounds();
     let slot = 0;
     const required = plan.required.map((group) => group.map((word) => this.postings(word, slot++)));
@@ -668,9 +755,9 @@ export class KeywordIndex {
       const [from, to] = [this.offsets[t]!, this.offsets[t + 1]!];
       const [firstBlock, endBlock] = [this.blockOffsets[t]!, this.blockOffsets[t + 1]!];
       return postingList(
-        this.buffer(slot, to - from).subarray(0, to - from), this.tfs.subarray(from, to), this.maxImpact[t]!,
+        this.buffer(slot, to - from).subarray(0, to - from), this.tfsOf(t), this.maxImpact[t]!,
         this.blockMaxImpact.subarray(firstBlock, endBlock), this.blockLastDocs.subarray(firstBlock, endBlock),
-        this.blockBytes.subarray(firstBlock, endBlock), this.docBytes, this.decodedBlocks(slot, endBlock - firstBlock),
+        this.blockBytes.subarray(firstBlock, endBlock), this.chunkDocBytes[this.termChunks[t]!]!, this.decodedBlocks(slot, endBlock - firstBlock),
       );
     }
     const sorted = this.sortedTerms();
@@ -693,7 +780,8 @@ export class KeywordIndex {
     let filled = 0;
     for (const t of terms) {
       const docs = this.docsOf(t, buffer);
-      for (let j = 0; j < docs.length; j += 1) keys[filled++] = docs[j]! * 256 + this.tfs[this.offsets[t]! + j]!;
+      const tfs = this.tfsOf(t);
+      for (let j = 0; j < docs.length; j += 1) keys[filled++] = docs[j]! * 256 + tfs[j]!;
     }
     keys.sort();
     const docs = new Uint32Array(keys.length);
@@ -761,6 +849,9 @@ export class KeywordIndex {
     this.logTfs[this.logSize++] = tf;
   }
 }
+
+/** What a rewritten chunk is replaced by until the pack ends, so that its memory can be freed. */
+const EMPTY_CHUNK = new Uint8Array(0);
 
 /** A posting list, always built here so that every list has the same shape (one map for the JIT). */
 function postingList(

@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { importSource } from '../../src/catalog/import.js';
 import { openFileSource } from '../../src/ingest/formats.js';
 import { KeywordEngine } from '../../src/search/keyword-engine.js';
-import { EXACT_TOTAL, KeywordIndex, planOf } from '../../src/search/keyword-index.js';
+import { EXACT_TOTAL, KeywordIndex, planOf, type IndexedText } from '../../src/search/keyword-index.js';
 import { looseQuery, parseQuery, withoutStopWords } from '../../src/search/query.js';
 import { toFts } from '../../src/store/sqlite/search-sql.js';
 import { keywordPage } from '../../src/search/service.js';
@@ -186,3 +186,36 @@ test('beyond EXACT_TOTAL matches a total is estimated (conjunctions, OR lists, e
 function pick({ total, estimated }: { total: number; estimated: boolean }) {
   return { total, estimated };
 }
+
+test('packs over many chunks, with papers removed and replaced between them, search as a fresh index of the live papers', () => {
+  // Chunks of about 40 postings: each pack rewrites dozens of them, a common word's list alone is larger than one.
+  const chunked = new KeywordIndex({ chunkPostings: 40 });
+  const live = new Map<number, IndexedText>();
+  const vocabulary = ['quantum', 'field', 'graphene', 'spin', 'lattice', 'gauge', 'photon', 'boson', 'phase', 'model', 'theory', 'random'];
+  let seed = 7;
+  const next = (n: number) => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % n;
+  const paper = (rowid: number): IndexedText => {
+    const pick = (count: number) => Array.from({ length: count }, () => vocabulary[next(vocabulary.length)]).join(' ');
+    // A rare word of its own per paper adds terms that only a few papers share.
+    return { title: pick(1 + next(3)), authors: `Author${next(20)}`, abstract: `${pick(next(12))} rare${rowid % 17}`, categories: 'cs.LG' };
+  };
+  for (let round = 0; round < 6; round += 1) {
+    for (let i = 0; i < 120; i += 1) {
+      const rowid = 1 + next(400);
+      if (next(5) === 0) { chunked.remove(rowid); live.delete(rowid); continue; }
+      const text = paper(rowid);
+      chunked.put(rowid, text);
+      live.set(rowid, text);
+    }
+    // A pack leaves the bounds to the next search (as after the last round), a flush computes them.
+    if (round % 2 === 1) chunked.pack();
+    else chunked.flush();
+  }
+  const fresh = new KeywordIndex();
+  for (const [rowid, text] of live) fresh.put(rowid, text);
+  for (const text of ['quantum', 'quantum field', 'gauge OR boson', 'phase -model', 'rare1*', 'ra*', 'ti:spin', 'au:author3', 'theory lattice -(photon random)', 'rare5']) {
+    const plan = planOf(parseQuery(text)!)!;
+    assert.deepEqual(chunked.search(plan, 50), fresh.search(plan, 50), text);
+  }
+  assert.equal(chunked.packed, fresh.packed, 'dead papers\' postings are gone');
+});
