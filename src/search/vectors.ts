@@ -31,7 +31,7 @@ export type VectorSource = (keys: readonly number[]) => Promise<Map<number, Floa
 
 /**
  * Up to this many vectors an exact scan is used: about 80 ms per query at 75k × 256 dims, with
- * perfect recall. Building HNSW is slow (about 0.25 ms a vector here, see emptyGraph), too slow
+ * perfect recall. Building HNSW is slow (see emptyGraph), too slow
  * to do at every start where the graph is not saved (PostgreSQL nodes, see graph-files.ts).
  */
 export const EXACT_LIMIT = 200_000;
@@ -44,7 +44,7 @@ export type Graph = InstanceType<typeof usearch.Index>;
  * expansion of 64 while adding and of 384 while searching. The graph only finds candidates:
  * HNSW reranks the best RERANK_DEPTH of them by their exact vectors, so the graph can be small:
  * 276 bytes a paper at 128 dims, against 660 for the full 256 in float16 (docs/search.md, "The
- * HNSW graph").
+ * HNSW graph"). It builds at about 0.22 ms a vector on 2 cores (2.7M papers in 10 minutes).
  */
 export function emptyGraph(dims: number): Graph {
   return new usearch.Index({ dimensions: dims, metric: usearch.MetricKind.Cos, quantization: usearch.ScalarKind.I8, connectivity: 16, expansion_add: 64, expansion_search: 384, multi: false });
