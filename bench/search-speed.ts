@@ -18,7 +18,7 @@ import MiniSearch from 'minisearch';
 import { parseArgs } from 'node:util';
 import { createApp } from '../src/app.js';
 import { paperText } from '../src/search/embedder.js';
-import { embedMissing, loadLsaEmbedder, trainCatalogModel } from '../src/search/embeddings.js';
+import { embeddingPages, embedMissing, joinedPages, loadLsaEmbedder, trainCatalogModel } from '../src/search/embeddings.js';
 import { embedLsa } from '../src/search/lsa.js';
 import { parseQuery } from '../src/search/query.js';
 import type { SearchMode } from '../src/search/types.js';
@@ -69,7 +69,10 @@ try {
   });
   // The vector indexes' speed and recall, and MiniSearch's speed, over the stored embeddings.
   if (!keywordOnly && embedder) {
-    const { rowids, vectors, dims } = await everyEmbedding(embedder.id);
+    const pages = [];
+    for await (const page of embeddingPages(app.searchStore, embedder.id)) pages.push(page);
+    const { rowids, vectors } = joinedPages(pages);
+    const dims = embedder.dims;
     const started = performance.now();
     const served = await app.search.vectors();
     const hnsw = served && served.size > EXACT_LIMIT ? served : builtHnsw(embedder.id, rowids, vectors, dims);
@@ -93,24 +96,6 @@ try {
   }
 } finally {
   app.cleanup();
-}
-
-/** Every stored vector of the model, read a page at a time, as one matrix. */
-async function everyEmbedding(modelId: string): Promise<{ rowids: number[]; vectors: Float32Array; dims: number }> {
-  const rowids: number[] = [];
-  const pages: Float32Array[] = [];
-  let dims = 0;
-  for (let after = 0; ;) {
-    const page = await app.searchStore.embeddingsAfter(modelId, after, 10_000);
-    if (page.rowids.length === 0) break;
-    for (const rowid of page.rowids) rowids.push(rowid);
-    pages.push(page.vectors);
-    dims = page.dims;
-    after = page.rowids.at(-1)!;
-  }
-  const vectors = new Float32Array(rowids.length * dims);
-  pages.reduce((at, page) => (vectors.set(page, at), at + page.length), 0);
-  return { rowids, vectors, dims };
 }
 
 /** The product's HNSW index over the vectors, built here (the served index is exact below EXACT_LIMIT). */

@@ -83,3 +83,27 @@ export async function embedMissing(
   if (remaining === 0) await store.dropOtherEmbeddings(embedder.id, familyOf(embedder.id));
   return { embedded, remaining };
 }
+
+/** Vectors read per page: about 10 MB at 256 dims, never the whole catalog's at once. */
+const PAGE = 10_000;
+
+/** Every stored vector of a model, in rowid order, a page at a time. */
+export async function* embeddingPages(store: EmbeddingStore, modelId: string): AsyncGenerator<{ rowids: number[]; vectors: Float32Array }> {
+  for (let after = 0; ;) {
+    const page = await store.embeddingsAfter(modelId, after, PAGE);
+    if (page.rowids.length === 0) return;
+    yield page;
+    after = page.rowids.at(-1)!;
+  }
+}
+
+/** Pages of vectors as one matrix, their rows in order. */
+export function joinedPages(pages: readonly { rowids: number[]; vectors: Float32Array }[]): { rowids: number[]; vectors: Float32Array } {
+  const vectors = new Float32Array(pages.reduce((sum, page) => sum + page.vectors.length, 0));
+  let at = 0;
+  for (const page of pages) {
+    vectors.set(page.vectors, at);
+    at += page.vectors.length;
+  }
+  return { rowids: pages.flatMap((page) => page.rowids), vectors };
+}

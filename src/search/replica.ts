@@ -6,7 +6,7 @@
 import { setImmediate } from 'node:timers/promises';
 import { PaperfeedError } from '../errors.js';
 import { lsaEmbedder, type Embedder } from './embedder.js';
-import { LSA_FAMILY } from './embeddings.js';
+import { embeddingPages, joinedPages, LSA_FAMILY } from './embeddings.js';
 import { deserializeLsa } from './lsa.js';
 import type { SimilarDeps } from './similar.js';
 import type { EmbeddingStore, SearchStore } from './store.js';
@@ -54,9 +54,6 @@ export interface VectorReplica {
  */
 const FOLLOW_BATCH = 500;
 
-/** Vectors read per page while loading: about 10 MB at 256 dims, never the whole catalog's at once. */
-const LOAD_PAGE = 10_000;
-
 /**
  * The graph's dimensions for an embedder's vectors: LSA's first 128, whose dimensions come in
  * order of the variance they carry (docs/search.md: "The HNSW graph"); all of any other model's.
@@ -102,17 +99,17 @@ export function vectorReplica(deps: ReplicaDeps): VectorReplica {
     const pages: { rowids: number[]; vectors: Float32Array }[] = [];
     let count = 0;
     let graph: Graph | undefined;
-    for (let after = 0; ;) {
-      const page = await deps.embeddings.embeddingsAfter(embedder.id, after, LOAD_PAGE);
-      if (page.rowids.length === 0) break;
-      after = page.rowids.at(-1)!;
+    for await (const page of embeddingPages(deps.embeddings, embedder.id)) {
       count += page.rowids.length;
       pages.push(page);
       if (count <= limit) continue;
       graph ??= emptyGraph(navigation);
       for (const kept of pages.splice(0)) addToGraph(graph, kept.rowids, kept.vectors, embedder.dims);
     }
-    if (!graph) return exactIndex(pages.flatMap((page) => page.rowids), concatenated(pages.map((page) => page.vectors)), embedder.dims);
+    if (!graph) {
+      const { rowids, vectors } = joinedPages(pages);
+      return exactIndex(rowids, vectors, embedder.dims);
+    }
     deps.graphs?.save(embedder.id, seq, graph);
     return hnswIndex(graph, embedder.dims, source);
   };
@@ -179,14 +176,4 @@ export function vectorReplica(deps: ReplicaDeps): VectorReplica {
       checkedAt = Number.NEGATIVE_INFINITY;
     },
   };
-}
-
-function concatenated(parts: readonly Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }
