@@ -50,6 +50,16 @@ const BLOCK = 1 << BLOCK_BITS;
  * 1M papers): a pack rewrites one chunk at a time, so it holds this much twice, not every list.
  */
 const CHUNK_POSTINGS = 8_000_000;
+/**
+ * Arrays of at least LARGE_ARRAY_BYTES get buffers of at least MMAPPED_BYTES, above glibc's
+ * largest dynamic mmap threshold (32 MB on 64-bit Linux), so that malloc maps each one apart:
+ * freeing it unmaps it, and its pages never written (the slack of a chunk or log) never become
+ * resident. Smaller ones came from the malloc heap once the first freed mapping had raised the
+ * threshold, and the holes the packs' freed chunks left there stayed resident: at 2.5M papers
+ * 1,331 MB of heap for 989 MB of arrays.
+ */
+const LARGE_ARRAY_BYTES = 1 << 20;
+const MMAPPED_BYTES = 33 << 20;
 /** Above any doc number: what a search of several lists finds when every list is done. */
 const NO_DOC = 2 ** 32;
 /**
@@ -251,13 +261,16 @@ export class KeywordIndex {
     return this.liveDocs;
   }
 
-  /** Bytes held by the arrays (not the term dictionary), for the memory figures in docs/search.md. */
+  /**
+   * Bytes the arrays use (not the term dictionary), for the memory figures in docs/search.md:
+   * the written part of the chunks, the log and the per-doc arrays, since the rest of a large
+   * array's buffer is never written, so never resident (see MMAPPED_BYTES).
+   */
   get arrayBytes(): number {
-    const chunks = this.chunkDocBytes.reduce((sum, bytes, c) => sum + bytes.buffer.byteLength + this.chunkTfs[c]!.buffer.byteLength, 0);
+    const chunks = this.chunkDocBytes.reduce((sum, bytes, c) => sum + bytes.byteLength + this.chunkTfs[c]!.byteLength, 0);
     return this.offsets.byteLength + this.docStarts.byteLength + this.termChunks.byteLength + this.chunkFirstPostings.byteLength + chunks + this.maxImpact.byteLength
       + this.blockOffsets.byteLength + this.blockMaxImpact.byteLength + this.blockLastDocs.byteLength + this.blockBytes.byteLength
-      + this.logTerms.byteLength + this.logDocs.byteLength + this.logTfs.byteLength
-      + this.rowids.byteLength + this.lengths.byteLength + this.live.byteLength + this.docOfRowid.byteLength;
+      + this.logSize * 9 + this.docCount * 9 + this.docOfRowid.byteLength;
   }
 
   /**
@@ -272,8 +285,9 @@ export class KeywordIndex {
     if (doc >= this.rowids.length) {
       this.rowids = grow(this.rowids, doc + 1);
       this.lengths = grow(this.lengths, doc + 1);
-      this.live = grow(this.live, doc + 1);
     }
+    // Its buffer may hold more bytes than the others' (see `grow`).
+    if (doc >= this.live.length) this.live = grow(this.live, doc + 1);
     const frequencies = new Map<number, number>();
     let length = 0;
     const fields = [['title', text.title, TITLE_WEIGHT], ['authors', text.authors, 1], ['abstract', text.abstract, 1], ['categories', text.categories, 1]] as const;
@@ -340,15 +354,16 @@ export class KeywordIndex {
     this.boundsAvgdl = NaN;
     const terms = this.termNames.length;
     const packedTerms = this.offsets.length - 1;
-    const logStart = new Uint32Array(terms + 1);
+    const logStart = zeroed(Uint32Array, terms + 1);
     for (let i = 0; i < this.logSize; i += 1) if (this.live[this.logDocs[i]!]) logStart[this.logTerms[i]! + 1]! += 1;
     for (let t = 0; t < terms; t += 1) logStart[t + 1]! += logStart[t]!;
-    const logOrder = new Uint32Array(logStart[terms]!);
-    const next = logStart.slice(0, terms);
+    const logOrder = zeroed(Uint32Array, logStart[terms]!);
+    const next = zeroed(Uint32Array, terms);
+    next.set(logStart.subarray(0, terms));
     for (let i = 0; i < this.logSize; i += 1) if (this.live[this.logDocs[i]!]) logOrder[next[this.logTerms[i]!]!++] = i;
-    const offsets = new Uint32Array(terms + 1);
-    const docStarts = new Uint32Array(terms);
-    const termChunks = new Uint32Array(terms);
+    const offsets = zeroed(Uint32Array, terms + 1);
+    const docStarts = zeroed(Uint32Array, terms);
+    const termChunks = zeroed(Uint32Array, terms);
     const chunkFirstPostings: number[] = [];
     const chunkDocBytes: Uint8Array[] = [];
     const chunkTfs: Uint8Array[] = [];
@@ -372,8 +387,10 @@ export class KeywordIndex {
       }
       const chunk = chunkDocBytes.length;
       const base = posting;
-      const bytes = new Uint8Array(byteBound);
-      const tfs = new Uint8Array(postings);
+      // One buffer for both, mapped apart (see MMAPPED_BYTES): the gaps' slack is never resident.
+      const buffer = new ArrayBuffer(bufferBytes(byteBound + postings));
+      const bytes = new Uint8Array(buffer, 0, byteBound);
+      const tfs = new Uint8Array(buffer, byteBound, postings);
       let byte = 0;
       for (let t = first; t < end; t += 1) {
         offsets[t] = posting;
@@ -479,15 +496,15 @@ export class KeywordIndex {
   private computeBounds(): void {
     const terms = this.offsets.length - 1;
     const avgdl = this.avgdl;
-    this.maxImpact = new Float32Array(terms);
-    this.blockOffsets = new Uint32Array(terms + 1);
+    this.maxImpact = zeroed(Float32Array, terms);
+    this.blockOffsets = zeroed(Uint32Array, terms + 1);
     for (let t = 0; t < terms; t += 1) this.blockOffsets[t + 1] = this.blockOffsets[t]! + Math.ceil((this.offsets[t + 1]! - this.offsets[t]!) / BLOCK);
-    this.blockMaxImpact = new Float32Array(this.blockOffsets[terms]!);
-    this.blockLastDocs = new Uint32Array(this.blockOffsets[terms]!);
-    this.blockBytes = new Uint32Array(this.blockOffsets[terms]!);
+    this.blockMaxImpact = zeroed(Float32Array, this.blockOffsets[terms]!);
+    this.blockLastDocs = zeroed(Uint32Array, this.blockOffsets[terms]!);
+    this.blockBytes = zeroed(Uint32Array, this.blockOffsets[terms]!);
     this.longest = 0;
     for (let t = 0; t < terms; t += 1) this.longest = Math.max(this.longest, this.offsets[t + 1]! - this.offsets[t]!);
-    const buffer = new Uint32Array(this.longest);
+    const buffer = zeroed(Uint32Array, this.longest);
     for (let t = 0; t < terms; t += 1) {
       const docs = this.docsOf(t, buffer);
       const bytes = this.chunkDocBytes[this.termChunks[t]!]!;
@@ -775,7 +792,7 @@ export class KeywordIndex {
     }
     // Each posting as one sortable number, doc × 256 + frequency (exact in a double), so the
     // terms' lists merge by one typed-array sort, and a doc's frequencies sum where it repeats.
-    const keys = new Float64Array(terms.reduce((sum, t) => sum + this.offsets[t + 1]! - this.offsets[t]!, 0));
+    const keys = zeroed(Float64Array, terms.reduce((sum, t) => sum + this.offsets[t + 1]! - this.offsets[t]!, 0));
     const buffer = this.buffer(slot, this.longest);
     let filled = 0;
     for (const t of terms) {
@@ -784,8 +801,8 @@ export class KeywordIndex {
       for (let j = 0; j < docs.length; j += 1) keys[filled++] = docs[j]! * 256 + tfs[j]!;
     }
     keys.sort();
-    const docs = new Uint32Array(keys.length);
-    const tfs = new Uint8Array(keys.length);
+    const docs = zeroed(Uint32Array, keys.length);
+    const tfs = zeroed(Uint8Array, keys.length);
     let count = 0;
     for (let i = 0; i < keys.length; i += 1) {
       const doc = Math.floor(keys[i]! / 256);
@@ -842,8 +859,8 @@ export class KeywordIndex {
     if (this.logSize >= this.logTerms.length) {
       this.logTerms = grow(this.logTerms, this.logSize + 1);
       this.logDocs = grow(this.logDocs, this.logSize + 1);
-      this.logTfs = grow(this.logTfs, this.logSize + 1);
     }
+    if (this.logSize >= this.logTfs.length) this.logTfs = grow(this.logTfs, this.logSize + 1);
     this.logTerms[this.logSize] = term;
     this.logDocs[this.logSize] = doc;
     this.logTfs[this.logSize++] = tf;
@@ -1050,8 +1067,23 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+type TypedArray = Uint8Array | Uint32Array | Float32Array | Float64Array;
+type TypedArrayType<T extends TypedArray> = { new (buffer: ArrayBuffer, byteOffset?: number, length?: number): T; readonly BYTES_PER_ELEMENT: number };
+
+/** The bytes to allocate for an array of `bytes` (see MMAPPED_BYTES). */
+function bufferBytes(bytes: number): number {
+  return bytes < LARGE_ARRAY_BYTES ? bytes : Math.max(bytes, MMAPPED_BYTES);
+}
+
+/** A zeroed array of `length` elements, mapped apart by malloc when large (see MMAPPED_BYTES). */
+function zeroed<T extends TypedArray>(type: TypedArrayType<T>, length: number): T {
+  return new type(new ArrayBuffer(bufferBytes(length * type.BYTES_PER_ELEMENT)), 0, length);
+}
+
+/** A copy of `array` with room for at least `needed` elements: as long as its buffer allows. */
 function grow<T extends Uint8Array | Uint32Array>(array: T, needed: number): T {
-  const next = new (array.constructor as new (length: number) => T)(Math.max(needed, Math.ceil(array.length * 1.5)));
+  const type = array.constructor as TypedArrayType<T>;
+  const next = new type(new ArrayBuffer(bufferBytes(Math.max(needed, Math.ceil(array.length * 1.5)) * type.BYTES_PER_ELEMENT)));
   next.set(array);
   return next;
 }
