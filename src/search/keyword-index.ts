@@ -263,14 +263,15 @@ export class KeywordIndex {
 
   /**
    * Bytes the arrays use (not the term dictionary), for the memory figures in docs/search.md:
-   * the written part of the chunks, the log and the per-doc arrays, since the rest of a large
-   * array's buffer is never written, so never resident (see MMAPPED_BYTES).
+   * their lengths, not their buffers', whose rest is never written, so never resident (see
+   * MMAPPED_BYTES).
    */
   get arrayBytes(): number {
     const chunks = this.chunkDocBytes.reduce((sum, bytes, c) => sum + bytes.byteLength + this.chunkTfs[c]!.byteLength, 0);
     return this.offsets.byteLength + this.docStarts.byteLength + this.termChunks.byteLength + this.chunkFirstPostings.byteLength + chunks + this.maxImpact.byteLength
       + this.blockOffsets.byteLength + this.blockMaxImpact.byteLength + this.blockLastDocs.byteLength + this.blockBytes.byteLength
-      + this.logSize * 9 + this.docCount * 9 + this.docOfRowid.byteLength;
+      + this.logTerms.byteLength + this.logDocs.byteLength + this.logTfs.byteLength
+      + this.rowids.byteLength + this.lengths.byteLength + this.live.byteLength + this.docOfRowid.byteLength;
   }
 
   /**
@@ -285,9 +286,8 @@ export class KeywordIndex {
     if (doc >= this.rowids.length) {
       this.rowids = grow(this.rowids, doc + 1);
       this.lengths = grow(this.lengths, doc + 1);
+      this.live = grow(this.live, doc + 1);
     }
-    // Its buffer may hold more bytes than the others' (see `grow`).
-    if (doc >= this.live.length) this.live = grow(this.live, doc + 1);
     const frequencies = new Map<number, number>();
     let length = 0;
     const fields = [['title', text.title, TITLE_WEIGHT], ['authors', text.authors, 1], ['abstract', text.abstract, 1], ['categories', text.categories, 1]] as const;
@@ -416,8 +416,8 @@ export class KeywordIndex {
         }
       }
       // Views, not copies: a copy to size was one more chunk to allocate and collect (the
-      // collector lags); the slack (5 bytes and 1 per logged posting at most) lasts until the
-      // next pack.
+      // collector lags); the slack (a few bytes a logged posting) is never written, so in a
+      // mapped buffer (see MMAPPED_BYTES) never resident but for a page.
       chunkDocBytes.push(bytes.subarray(0, byte));
       chunkTfs.push(tfs.subarray(0, posting - base));
       chunkFirstPostings.push(base);
@@ -859,8 +859,8 @@ export class KeywordIndex {
     if (this.logSize >= this.logTerms.length) {
       this.logTerms = grow(this.logTerms, this.logSize + 1);
       this.logDocs = grow(this.logDocs, this.logSize + 1);
+      this.logTfs = grow(this.logTfs, this.logSize + 1);
     }
-    if (this.logSize >= this.logTfs.length) this.logTfs = grow(this.logTfs, this.logSize + 1);
     this.logTerms[this.logSize] = term;
     this.logDocs[this.logSize] = doc;
     this.logTfs[this.logSize++] = tf;
@@ -1080,10 +1080,8 @@ function zeroed<T extends TypedArray>(type: TypedArrayType<T>, length: number): 
   return new type(new ArrayBuffer(bufferBytes(length * type.BYTES_PER_ELEMENT)), 0, length);
 }
 
-/** A copy of `array` with room for at least `needed` elements: as long as its buffer allows. */
 function grow<T extends Uint8Array | Uint32Array>(array: T, needed: number): T {
-  const type = array.constructor as TypedArrayType<T>;
-  const next = new type(new ArrayBuffer(bufferBytes(Math.max(needed, Math.ceil(array.length * 1.5)) * type.BYTES_PER_ELEMENT)));
+  const next = zeroed(array.constructor as TypedArrayType<T>, Math.max(needed, Math.ceil(array.length * 1.5)));
   next.set(array);
   return next;
 }
