@@ -8,8 +8,8 @@
  *   --keyword-only    measures keyword search alone (no embeddings, semantic, hybrid or MiniSearch)
  *   --skip-minisearch leaves MiniSearch out (it holds a large catalog in the JS heap and indexes it slowly)
  *
- * Beyond EXACT_LIMIT papers, recall is that of the product's own HNSW index (the one semantic
- * search serves from, built once and saved beside the database); below it, an HNSW index is
+ * Beyond EXACT_LIMIT papers, recall is that of the product's own IVF index (the one semantic
+ * search serves from, built once and saved beside the database); below it, an IVF index is
  * built for the measurement.
  *
  * One JSON line per figure: {"engine","papers","mode","clients","p50_ms","p99_ms","recall_at_10"}.
@@ -22,8 +22,8 @@ import { embeddingPages, embedMissing, joinedPages, loadLsaEmbedder, trainCatalo
 import { embedLsa } from '../src/search/lsa.js';
 import { parseQuery } from '../src/search/query.js';
 import type { SearchMode } from '../src/search/types.js';
-import { addToGraph, emptyGraph, exactIndex, EXACT_LIMIT, hnswIndex } from '../src/search/vectors.js';
-import { navigationDims } from '../src/search/replica.js';
+import { ivfIndex, listsFor, trainQuantizer, TRAINING_VECTORS, VectorSample } from '../src/search/ivf-index.js';
+import { exactIndex, EXACT_LIMIT } from '../src/search/vectors.js';
 import { emit, growCatalog, importDaily, queryLatency, SEARCH_QUERIES, tempCatalog } from './support.js';
 
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { db: { type: 'string' }, rounds: { type: 'string' }, papers: { type: 'string' }, 'keyword-only': { type: 'boolean' }, 'skip-minisearch': { type: 'boolean' } } });
@@ -56,7 +56,7 @@ try {
   if (!keywordOnly) {
     const started = performance.now();
     const index = await app.search.vectors();
-    emit({ engine: 'vector-index', papers, kind: index && index.size > EXACT_LIMIT ? 'hnsw' : 'exact', ready_s: Math.round((performance.now() - started) / 100) / 10, rss_mb: Math.round(process.memoryUsage().rss / 2 ** 20) });
+    emit({ engine: 'vector-index', papers, kind: index && index.size > EXACT_LIMIT ? 'ivf-pq' : 'exact', ready_s: Math.round((performance.now() - started) / 100) / 10, rss_mb: Math.round(process.memoryUsage().rss / 2 ** 20) });
   }
   const modes: SearchMode[] = keywordOnly ? ['keyword'] : ['keyword', 'semantic', 'hybrid'];
   await app.search.search({ text: 'warm up', mode: modes.at(-1)! });
@@ -75,18 +75,18 @@ try {
     const dims = embedder.dims;
     const started = performance.now();
     const served = await app.search.vectors();
-    const hnsw = served && served.size > EXACT_LIMIT ? served : builtHnsw(embedder.id, rowids, vectors, dims);
-    const buildSeconds = hnsw === served ? undefined : (performance.now() - started) / 1000;
+    const ann = served && served.size > EXACT_LIMIT ? served : builtIvf(embedder.id, rowids, vectors, dims);
+    const buildSeconds = ann === served ? undefined : (performance.now() - started) / 1000;
     const exact = exactIndex(rowids, vectors, dims);
     let overlap = 0;
     for (const text of SEARCH_QUERIES) {
       const query = embedLsa(embedder.model, text);
-      const found = new Set((await hnsw.search(query, 10)).map((m) => m.key));
+      const found = new Set((await ann.search(query, 10)).map((m) => m.key));
       overlap += (await exact.search(query, 10)).filter((m) => found.has(m.key)).length;
     }
-    await measure('usearch-hnsw', 'semantic-ann-only', (text) => hnsw.search(embedLsa(embedder!.model, text), 10));
+    await measure('ivf-pq', 'semantic-ann-only', (text) => ann.search(embedLsa(embedder!.model, text), 10));
     await measure('exact-scan', 'semantic-ann-only', (text) => exact.search(embedLsa(embedder!.model, text), 10));
-    emit({ engine: 'usearch-hnsw', papers, mode: 'semantic', clients: 1, p50_ms: null, p99_ms: null, recall_at_10: overlap / (10 * SEARCH_QUERIES.length), ...(buildSeconds !== undefined && { build_s: Math.round(buildSeconds * 10) / 10 }) });
+    emit({ engine: 'ivf-pq', papers, mode: 'semantic', clients: 1, p50_ms: null, p99_ms: null, recall_at_10: overlap / (10 * SEARCH_QUERIES.length), ...(buildSeconds !== undefined && { build_s: Math.round(buildSeconds * 10) / 10 }) });
     if (values['skip-minisearch'] !== true) {
       const mini = new MiniSearch<{ id: number; title: string; text: string }>({ fields: ['title', 'text'], searchOptions: { boost: { title: 2 }, prefix: false } });
       const docs = await app.searchStore.papersByRowids(rowids);
@@ -98,9 +98,11 @@ try {
   app.cleanup();
 }
 
-/** The product's HNSW index over the vectors, built here (the served index is exact below EXACT_LIMIT). */
-function builtHnsw(modelId: string, rowids: number[], vectors: Float32Array, dims: number) {
-  const graph = emptyGraph(navigationDims(modelId, dims));
-  addToGraph(graph, rowids, vectors, dims);
-  return hnswIndex(graph, dims, (keys) => app.searchStore.embeddingsOf(modelId, keys));
+/** The product's IVF index over the vectors, built here (the served index is exact below EXACT_LIMIT). */
+function builtIvf(modelId: string, rowids: number[], vectors: Float32Array, dims: number) {
+  const sample = new VectorSample(TRAINING_VECTORS, dims);
+  sample.offer(vectors);
+  const index = ivfIndex(trainQuantizer(sample.vectors, dims, listsFor(rowids.length)), (keys) => app.searchStore.embeddingsOf(modelId, keys));
+  index.add(rowids, vectors);
+  return index;
 }

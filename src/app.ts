@@ -20,7 +20,7 @@ import { SqliteTrendingStore } from './store/sqlite/trending-store.js';
 import { SqliteSearchStore } from './store/sqlite/search-store.js';
 import { createSearch, type Search } from './search/service.js';
 import { lazyEmbedder, type Embedder } from './search/embedder.js';
-import { graphFiles, type GraphFiles } from './search/graph-files.js';
+import { indexFiles, type IndexFiles } from './search/index-files.js';
 import { trending } from './trending/trending.js';
 import { DigestService } from './digest/service.js';
 import { createDigestRenderer } from './digest/render.js';
@@ -81,8 +81,8 @@ interface Stores {
   communityStore: CommunityStore;
   jobs: JobQueue;
   rateLimiter(scope: string, limits: RateLimits): RateLimiter;
-  /** Where HNSW graphs are saved: beside a SQLite file, or in `vectorsDir`. */
-  graphs?: GraphFiles;
+  /** Where vector indexes are saved: beside a SQLite file, or in `vectorsDir`. */
+  indexFiles?: IndexFiles;
   close(): Promise<void>;
 }
 
@@ -110,15 +110,15 @@ export function openCatalog(config: AppConfig, now: () => Date = () => new Date(
  */
 export function createApp(config: AppConfig, now: () => Date = () => new Date(), postgres: PostgresOptions = {}): App {
   const stores = config.databaseUrl === undefined ? sqliteStores(config.dbFile) : postgresStores(config.databaseUrl, postgres);
-  // Without a folder, a PostgreSQL node builds its graph at each start.
-  const graphs = config.vectorsDir === undefined ? stores.graphs : graphFiles(config.vectorsDir);
+  // Without a folder, a PostgreSQL node builds its vector index at each start.
+  const savedIndexes = config.vectorsDir === undefined ? stores.indexFiles : indexFiles(config.vectorsDir);
   const { store, trendingStore, searchStore } = stores;
   // Search sorts by the past week's trending scores.
   const trendingScores = async () => new Map((await trending(trendingStore, 'week', now(), 100_000)).items.map((item) => [item.paperId, item.score]));
   const embeddingModel = config.embeddingModel === undefined ? undefined : lazyEmbedder(config.embeddingModel);
   const search = createSearch({
     store: searchStore, feed: searchStore, embeddings: searchStore, trendingScores, now: () => now().getTime(),
-    ...(embeddingModel && { embedder: embeddingModel }), ...(graphs && { graphs }),
+    ...(embeddingModel && { embedder: embeddingModel }), ...(savedIndexes && { indexFiles: savedIndexes }),
   });
   const mail = config.mail ?? resolveMailConfig({}, config.dbFile, config.port);
   const mailer = createMailer(mail);
@@ -167,7 +167,7 @@ function sqliteStores(dbFile: string): Stores {
     communityStore: new SqliteCommunityStore(db),
     jobs: new SqliteJobQueue(db),
     rateLimiter: (scope, limits) => new SqliteRateLimiter(db, scope, limits),
-    graphs: graphFiles(graphFolderOf(dbFile)),
+    indexFiles: indexFiles(vectorFolderOf(dbFile)),
     close: async () => {
       fulltext.close();
       db.close();
@@ -200,7 +200,7 @@ function postgresStores(url: string, options: PostgresOptions): Stores {
   };
 }
 
-/** The folder of saved HNSW graphs beside a catalog file: `paperfeed.db` keeps them in `paperfeed.vectors/`. */
-function graphFolderOf(dbFile: string): string {
+/** The folder of saved vector indexes beside a catalog file: `paperfeed.db` keeps them in `paperfeed.vectors/`. */
+function vectorFolderOf(dbFile: string): string {
   return dbFile.endsWith('.db') ? `${dbFile.slice(0, -3)}.vectors` : `${dbFile}.vectors`;
 }

@@ -20,8 +20,8 @@ export interface AppConfig {
    */
   embeddingModel?: string;
   /**
-   * Where HNSW graphs are saved, so a large catalog's graph is built once per machine rather than
-   * at every start. Default: beside the SQLite file; on PostgreSQL, nowhere unless set.
+   * Where vector indexes are saved, so a large catalog's index is built once per machine rather
+   * than at every start. Default: beside the SQLite file; on PostgreSQL, nowhere unless set.
    */
   vectorsDir?: string;
   /** Mail delivery; when absent, the outbox next to the database and links to localhost. */

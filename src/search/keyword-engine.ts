@@ -5,8 +5,7 @@
  * side only reads the store through the KeywordFeed port, whatever database is behind it, and
  * sends the papers over, so the event loop stays free while the index is built.
  */
-import type { Worker } from 'node:worker_threads';
-import { startWorker } from '../ts-worker.js';
+import { RequestThread } from '../ts-worker.js';
 import type { KeywordPlan, KeywordTopK } from './keyword-index.js';
 import type { IndexReply, IndexRequest } from './keyword-worker.js';
 import type { KeywordFeed } from './store.js';
@@ -21,7 +20,7 @@ const CHANGE_BATCH = 5000;
 
 /** The index and the seq it has applied, behind one queue so builds and catch-ups never interleave. */
 export class KeywordEngine {
-  private thread: IndexThread | undefined;
+  private thread: RequestThread<IndexRequest, IndexReply> | undefined;
   private seq = 0;
   private built: Promise<void> | undefined;
   private ready = false;
@@ -32,7 +31,7 @@ export class KeywordEngine {
   /** Builds the index once; later calls return the same promise. */
   build(): Promise<void> {
     return this.built ??= this.serially(async () => {
-      const thread = this.thread ??= new IndexThread();
+      const thread = this.thread ??= new RequestThread<IndexRequest, IndexReply>(new URL('./keyword-worker.ts', import.meta.url), 'keyword index');
       // Changes committed while the papers are read are applied again afterwards: putting a
       // paper twice leaves it as it is.
       this.seq = await this.feed.lastChange();
@@ -92,47 +91,5 @@ export class KeywordEngine {
     const next = this.queue.then(work);
     this.queue = next.catch(() => undefined);
     return next;
-  }
-}
-
-/** The index's thread, asked by request and answered in order; it lets the process exit when idle. */
-class IndexThread {
-  private readonly worker: Worker = startWorker(new URL('./keyword-worker.ts', import.meta.url));
-  private readonly waiting = new Map<number, { resolve: (result: never) => void; reject: (error: Error) => void }>();
-  private nextId = 0;
-  private failure: Error | undefined;
-
-  constructor() {
-    this.worker.unref();
-    this.worker.on('message', ({ id, result, error }: { id: number; result?: never; error?: string }) => {
-      const waiter = this.waiting.get(id);
-      this.waiting.delete(id);
-      if (this.waiting.size === 0) this.worker.unref();
-      if (error === undefined) waiter?.resolve(result as never);
-      else waiter?.reject(new Error(`keyword index: ${error}`));
-    });
-    this.worker.on('error', (error) => {
-      this.failure = error;
-      for (const waiter of this.waiting.values()) waiter.reject(error);
-      this.waiting.clear();
-    });
-  }
-
-  get failed(): boolean {
-    return this.failure !== undefined;
-  }
-
-  request<R extends IndexRequest>(request: R): Promise<IndexReply[R['op']]> {
-    if (this.failure) return Promise.reject(this.failure);
-    const id = this.nextId++;
-    return new Promise<IndexReply[R['op']]>((resolve, reject) => {
-      this.waiting.set(id, { resolve: resolve as (result: never) => void, reject });
-      this.worker.ref();
-      this.worker.postMessage({ id, request });
-    });
-  }
-
-  close(): void {
-    void this.worker.terminate();
   }
 }

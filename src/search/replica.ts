@@ -10,8 +10,11 @@ import { embeddingPages, joinedPages, LSA_FAMILY } from './embeddings.js';
 import { deserializeLsa } from './lsa.js';
 import type { SimilarDeps } from './similar.js';
 import type { EmbeddingStore, SearchStore } from './store.js';
-import type { GraphFiles } from './graph-files.js';
-import { addToGraph, applyToGraph, emptyGraph, exactIndex, EXACT_LIMIT, hnswIndex, loadGraph, type Graph, type VectorIndex, type VectorSource } from './vectors.js';
+import type { IndexFiles } from './index-files.js';
+import { RequestThread } from '../ts-worker.js';
+import { ivfIndex, listsFor, loadIvfIndex, TRAINING_VECTORS, VectorSample } from './ivf-index.js';
+import type { CoderReply, CoderRequest } from './ivf-worker.js';
+import { exactIndex, EXACT_LIMIT, type VectorIndex, type VectorSource } from './vectors.js';
 
 /** What semantic search and similar papers read, and the embedding change it includes. */
 export interface SemanticIndex extends SimilarDeps {
@@ -30,8 +33,8 @@ export interface ReplicaDeps {
   followEveryMs: number;
   /** The clock, in milliseconds. */
   now: () => number;
-  /** Where HNSW graphs are saved and loaded; without it each load builds the graph. */
-  graphs?: GraphFiles;
+  /** Where large catalogs' indexes are saved and loaded; without it each load builds the index. */
+  indexFiles?: IndexFiles;
   /** Up to this many vectors the index is an exact scan (default EXACT_LIMIT). */
   exactLimit?: number;
 }
@@ -49,20 +52,10 @@ export interface VectorReplica {
 
 /**
  * Changes read per step of catching up; after each step the server's other work runs, so a
- * large catch-up holds its thread at most about half a second at a time (an HNSW insert costs
- * about a millisecond; an exact-index append far less).
+ * large catch-up holds its thread briefly (coding a vector into the IVF index costs a small
+ * fraction of a millisecond, mostly in finding its list).
  */
 const FOLLOW_BATCH = 500;
-
-/**
- * The graph's dimensions for an embedder's vectors: LSA's first 128, whose dimensions come in
- * order of the variance they carry (docs/search.md: "The HNSW graph"); all of any other model's.
- */
-export function navigationDims(embedderId: string, dims: number): number {
-  return embedderId.startsWith(LSA_FAMILY) ? Math.min(LSA_NAVIGATION_DIMS, dims) : dims;
-}
-
-const LSA_NAVIGATION_DIMS = 128;
 
 /**
  * Follows the store: a check is one read of the newest change's seq; only when it moved are the
@@ -88,51 +81,67 @@ export function vectorReplica(deps: ReplicaDeps): VectorReplica {
     return { store: deps.store, model: lsa.model, embedder, index, lsaId: stored.id, seq };
   };
 
-  /** The saved graph, else an exact index when the vectors are few, else a graph built and saved. */
+  /**
+   * The saved index, else an exact index when the vectors are few, else an IVF index trained on
+   * a sample of them and saved. Building reads the vectors twice, a page at a time: once to
+   * count and sample them, once to code them.
+   */
   const loadIndex = async (embedder: Embedder, seq: number): Promise<VectorIndex> => {
     const source: VectorSource = (keys) => deps.embeddings.embeddingsOf(embedder.id, keys);
-    const navigation = navigationDims(embedder.id, embedder.dims);
-    const saved = await savedGraph(embedder.id, seq, navigation);
-    if (saved) return hnswIndex(saved, embedder.dims, source);
+    const saved = await savedIndex(embedder.id, seq, embedder.dims, source);
+    if (saved) return saved;
     const limit = deps.exactLimit ?? EXACT_LIMIT;
-    // Pages are kept until there are more than `limit` vectors, then go into a graph as they come.
+    // Pages are kept while there are at most `limit` vectors.
     const pages: { rowids: number[]; vectors: Float32Array }[] = [];
+    const sample = new VectorSample(TRAINING_VECTORS, embedder.dims);
     let count = 0;
-    let graph: Graph | undefined;
     for await (const page of embeddingPages(deps.embeddings, embedder.id)) {
       count += page.rowids.length;
-      pages.push(page);
-      if (count <= limit) continue;
-      graph ??= emptyGraph(navigation);
-      for (const kept of pages.splice(0)) addToGraph(graph, kept.rowids, kept.vectors, embedder.dims);
+      sample.offer(page.vectors);
+      if (count <= limit) pages.push(page);
+      else pages.length = 0;
     }
-    if (!graph) {
+    if (count <= limit) {
       const { rowids, vectors } = joinedPages(pages);
       return exactIndex(rowids, vectors, embedder.dims);
     }
-    deps.graphs?.save(embedder.id, seq, graph);
-    return hnswIndex(graph, embedder.dims, source);
+    // Training and coding take minutes of CPU at millions of papers: a thread of their own does them.
+    const coder = new RequestThread<CoderRequest, CoderReply>(new URL('./ivf-worker.ts', import.meta.url), 'vector index');
+    try {
+      const index = ivfIndex(await coder.request({ op: 'train', sample: sample.vectors, dims: embedder.dims, lists: listsFor(count) }), source);
+      // One page is coded while the next is read.
+      let coding: Promise<unknown> = Promise.resolve();
+      for await (const page of embeddingPages(deps.embeddings, embedder.id)) {
+        await coding;
+        coding = coder.request({ op: 'code', vectors: page.vectors }).then((coded) => index.addCoded(page.rowids, coded));
+      }
+      await coding;
+      deps.indexFiles?.save(embedder.id, seq, (file) => index.save(file));
+      return index;
+    } finally {
+      coder.close();
+    }
   };
 
-  /** The newest saved graph of the model, brought up to `seq` by the changes after its own; none if there is none or it cannot be read. */
-  const savedGraph = async (modelId: string, seq: number, dims: number): Promise<Graph | undefined> => {
-    const saved = deps.graphs?.latest(modelId, seq);
+  /** The newest saved index of the model, brought up to `seq` by the changes after its own; none if there is none or it cannot be read. */
+  const savedIndex = async (modelId: string, seq: number, dims: number, source: VectorSource): Promise<VectorIndex | undefined> => {
+    const saved = deps.indexFiles?.latest(modelId, seq);
     if (!saved) return undefined;
-    let graph: Graph | undefined;
+    let index: VectorIndex | undefined;
     try {
-      graph = loadGraph(saved.file, dims);
+      index = loadIvfIndex(saved.file, dims, source);
     } catch {
       // Gone (replaced by a newer one since it was listed) or unreadable: build instead.
       return undefined;
     }
-    if (!graph) return undefined; // of other dimensions: built anew
+    if (!index) return undefined; // of other dimensions: built anew
     for (let after = saved.seq; after < seq;) {
       const batch = await deps.embeddings.embeddingChangesAfter(modelId, after, FOLLOW_BATCH);
       if (!batch) break;
-      applyToGraph(graph, batch.vectors.map(({ rowid, vector }) => ({ key: rowid, vector })));
+      index.apply(batch.vectors.map(({ rowid, vector }) => ({ key: rowid, vector })));
       after = batch.seq;
     }
-    return graph;
+    return index;
   };
 
   const follow = async (current: SemanticIndex): Promise<SemanticIndex> => {

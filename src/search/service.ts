@@ -10,7 +10,7 @@ import { rrf, zFusion, type Scored } from './fusion.js';
 import { KeywordEngine } from './keyword-engine.js';
 import { planOf, type KeywordPlan, type KeywordTopK } from './keyword-index.js';
 import { highlightTerms, looseQuery, parseQuery, semanticText, withoutStopWords, type QueryNode } from './query.js';
-import type { GraphFiles } from './graph-files.js';
+import type { IndexFiles } from './index-files.js';
 import { vectorReplica } from './replica.js';
 import { similarPapers, type ScoredPaper } from './similar.js';
 import { highlighter } from './snippet.js';
@@ -63,9 +63,9 @@ export interface SearchDeps {
   followEveryMs?: number;
   /** The clock, in milliseconds (tests pass a fake one). */
   now?: () => number;
-  /** Where HNSW graphs are saved, so a large catalog's graph is built once, not at each start. */
-  graphs?: GraphFiles;
-  /** Up to this many vectors semantic search scans them all (default EXACT_LIMIT); HNSW beyond. */
+  /** Where vector indexes are saved, so a large catalog's index is built once, not at each start. */
+  indexFiles?: IndexFiles;
+  /** Up to this many vectors semantic search scans them all (default EXACT_LIMIT); an IVF index beyond. */
   exactLimit?: number;
 }
 
@@ -101,7 +101,7 @@ export function createSearch(deps: SearchDeps): Search {
   const replica = vectorReplica({
     store: deps.store, embeddings: deps.embeddings, ...(deps.embedder && { embedder: deps.embedder }),
     followEveryMs: deps.followEveryMs ?? FOLLOW_EVERY_MS, now: deps.now ?? Date.now,
-    ...(deps.graphs && { graphs: deps.graphs }), ...(deps.exactLimit !== undefined && { exactLimit: deps.exactLimit }),
+    ...(deps.indexFiles && { indexFiles: deps.indexFiles }), ...(deps.exactLimit !== undefined && { exactLimit: deps.exactLimit }),
   });
   const loadSemantic = () => replica.current();
 

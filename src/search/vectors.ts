@@ -1,9 +1,8 @@
 /**
- * Vector indexes over unit vectors, keyed by paper rowid: exact (a scan, fine up to tens of
- * thousands of papers) and HNSW through usearch for larger catalogs. Scores are cosines.
+ * Vector indexes over unit vectors, keyed by paper rowid: exact (a scan, fine up to a couple of
+ * hundred thousand papers) and, for larger catalogs, an inverted file of quantized vectors
+ * (ivf-index.ts). Scores are cosines.
  */
-import usearch from 'usearch';
-
 export interface VectorMatch {
   key: number;
   score: number;
@@ -31,63 +30,10 @@ export type VectorSource = (keys: readonly number[]) => Promise<Map<number, Floa
 
 /**
  * Up to this many vectors an exact scan is used: about 80 ms per query at 75k × 256 dims, with
- * perfect recall. Building HNSW is slow (see emptyGraph), too slow
- * to do at every start where the graph is not saved (PostgreSQL nodes, see graph-files.ts).
+ * perfect recall. Building an IVF index takes minutes at a million papers, too slow to do at
+ * every start where the index is not saved (PostgreSQL nodes, see index-files.ts).
  */
 export const EXACT_LIMIT = 200_000;
-
-/** usearch's HNSW graph, as paperfeed configures it. */
-export type Graph = InstanceType<typeof usearch.Index>;
-
-/**
- * int8 vectors of `dims` dimensions (a prefix of the full vectors, see navigationDims), an
- * expansion of 64 while adding and of 384 while searching. The graph only finds candidates:
- * HNSW reranks the best RERANK_DEPTH of them by their exact vectors, so the graph can be small:
- * 276 bytes a paper at 128 dims, against 660 for the full 256 in float16 (docs/search.md, "The
- * HNSW graph"). It builds at about 0.22 ms a vector on 2 cores (2.7M papers in 10 minutes).
- */
-export function emptyGraph(dims: number): Graph {
-  return new usearch.Index({ dimensions: dims, metric: usearch.MetricKind.Cos, quantization: usearch.ScalarKind.I8, connectivity: 16, expansion_add: 64, expansion_search: 384, multi: false });
-}
-
-/**
- * Candidates the graph proposes for a top k of at most this many, reranked by exact vectors. At
- * 1M papers, the bench's 20 typed queries reached recall@10 0.94 from 100 and 0.965 from 200
- * (the float16 graph: 0.96); reading 200 vectors from the 2.7M bench catalog (8 kB pages) took 3.4–4 ms.
- */
-const RERANK_DEPTH = 200;
-
-/** The first `dims` values of each of the matrix's rows of `full` values, as the graph takes them. */
-function prefixes(vectors: Float32Array, full: number, dims: number): Float32Array {
-  if (dims === full) return vectors;
-  const count = full === 0 ? 0 : vectors.length / full;
-  const out = new Float32Array(count * dims);
-  for (let i = 0; i < count; i += 1) out.set(vectors.subarray(i * full, i * full + dims), i * dims);
-  return out;
-}
-
-/** Adds vectors (`full` values each) to a graph, which takes the prefix its dimensions say; cosine ignores the prefix's length. */
-export function addToGraph(graph: Graph, keys: readonly number[], vectors: Float32Array, full: number): void {
-  if (keys.length > 0) graph.add(BigUint64Array.from(keys, (key) => BigInt(key)), prefixes(vectors, full, graph.dimensions()));
-}
-
-/** A graph saved with `graph.save(file)`, if it has these dimensions. */
-export function loadGraph(file: string, dims: number): Graph | undefined {
-  const graph = emptyGraph(dims);
-  graph.load(file);
-  return graph.dimensions() === dims ? graph : undefined;
-}
-
-/** Adds, replaces and removes vectors in a graph. */
-export function applyToGraph(graph: Graph, changes: readonly VectorChange[]): void {
-  const dims = graph.dimensions();
-  for (const { key, vector } of changes) {
-    const id = BigInt(key);
-    // usearch keeps one vector per key (multi: false): a replaced vector is removed first.
-    if (graph.contains(id)) graph.remove(id);
-    if (vector) graph.add(id, vector.subarray(0, dims));
-  }
-}
 
 /** Every vector in one growable float32 matrix, scanned in full; a removed key's row takes the last row. */
 class ExactIndex implements VectorIndex {
@@ -178,59 +124,21 @@ export function exactIndex(keys: readonly number[], vectors: Float32Array, dims:
   return new ExactIndex(keys, vectors, dims);
 }
 
-/**
- * HNSW over `graph`, which holds every key (or is brought up to date by `apply`). The process
- * keeps no vector of its own: candidates are reranked, and a filter that keeps few papers is
- * served exactly, by vectors read from `source`.
- */
-export function hnswIndex(graph: Graph, dims: number, source: VectorSource): VectorIndex & { graph: Graph } {
-  const exactly = async (query: Float32Array, k: number, keys: readonly number[]): Promise<VectorMatch[]> => {
-    const top = new TopK(k);
-    for (const [key, vector] of await source(keys)) top.offer(key, cosine(query, vector));
-    return top.sorted();
-  };
-  return {
-    graph,
-    get size() {
-      return graph.size();
-    },
-    dims,
-    async search(query, k, allowed) {
-      const size = graph.size();
-      if (size === 0 || k <= 0) return [];
-      // A filter that keeps few papers is served exactly; otherwise over-fetch and filter.
-      if (allowed && allowed.size < 20 * k) return exactly(query, k, [...allowed]);
-      const wanted = Math.min(Math.max(k, RERANK_DEPTH), allowed?.size ?? size);
-      const navigation = query.subarray(0, graph.dimensions());
-      let kept: number[] = [];
-      // Each pass fetches four times more until enough candidates pass the filter.
-      for (let fetch = allowed ? Math.ceil((wanted * size) / allowed.size) * 2 : wanted; ; fetch *= 4) {
-        const matches = graph.search(navigation, Math.min(size, fetch), 0);
-        kept = [];
-        for (const key of matches.keys) if (!allowed || allowed.has(Number(key))) kept.push(Number(key));
-        if (kept.length >= wanted || fetch >= size) break;
-      }
-      return exactly(query, k, kept.slice(0, wanted));
-    },
-    vectors: source,
-    apply(changes) {
-      applyToGraph(graph, changes);
-    },
-  };
-}
-
-function cosine(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let d = 0; d < a.length; d += 1) sum += a[d]! * b[d]!;
-  return sum;
-}
-
 /** Keeps the k best-scoring entries seen (a small binary min-heap). */
 export class TopK {
   private readonly keys: number[] = [];
   private readonly scores: number[] = [];
 
   constructor(private readonly k: number) {}
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  /** The score an entry must beat to be kept: the kth best so far, once there are k. */
+  get threshold(): number {
+    return this.keys.length < this.k ? Number.NEGATIVE_INFINITY : this.scores[0]!;
+  }
 
   offer(key: number, score: number): void {
     if (this.keys.length < this.k) {

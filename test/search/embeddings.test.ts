@@ -7,8 +7,9 @@ import { openFileSource } from '../../src/ingest/formats.js';
 import { embedMissing, loadLsaEmbedder, trainCatalogModel } from '../../src/search/embeddings.js';
 import { rrf, zFusion } from '../../src/search/fusion.js';
 import { deserializeLsa, embedLsa, normalize, serializeLsa } from '../../src/search/lsa.js';
-import { addToGraph, emptyGraph, exactIndex, hnswIndex } from '../../src/search/vectors.js';
-import { fixture, runCli, tempApp } from '../support.js';
+import { ivfIndex, listsFor, loadIvfIndex, trainQuantizer } from '../../src/search/ivf-index.js';
+import { exactIndex } from '../../src/search/vectors.js';
+import { fixture, runCli, tempApp, tempDir } from '../support.js';
 
 let app: ReturnType<typeof tempApp>;
 const at = (iso: string) => new Date(iso);
@@ -76,59 +77,92 @@ test('the LSA model round-trips through bytes', async () => {
 });
 
 /**
- * An HNSW index over the vectors whose graph holds their first `navigation` dimensions, reading
- * exact vectors from an exact index of the same vectors, as the real one reads them from the store.
+ * An IVF index over the vectors, trained on all of them, reading exact vectors from an exact
+ * index of the same vectors, as the real one reads them from the store.
  */
-function hnswOver(keys: number[], vectors: Float32Array, dims: number, navigation: number) {
+function ivfOver(keys: number[], vectors: Float32Array, dims: number) {
   const stored = exactIndex(keys, vectors.slice(), dims);
-  const graph = emptyGraph(navigation);
-  addToGraph(graph, keys, vectors, dims);
-  return { stored, index: hnswIndex(graph, dims, (wanted) => stored.vectors(wanted)) };
+  const index = ivfIndex(trainQuantizer(vectors, dims, listsFor(keys.length)), (wanted) => stored.vectors(wanted));
+  index.add(keys, vectors);
+  return { stored, index };
 }
 
-test('vector index: HNSW finds what the exact scan finds, from a graph of the vectors\' first dimensions', async () => {
-  const dims = 16;
-  const n = 2000;
+function randomUnitVectors(n: number, dims: number): Float32Array {
   let seed = 7;
   const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5;
   const vectors = Float32Array.from({ length: n * dims }, random);
   for (let i = 0; i < n; i += 1) normalize(vectors.subarray(i * dims, (i + 1) * dims));
+  return vectors;
+}
+
+test('vector index: the IVF index finds what the exact scan finds, with exact scores', async () => {
+  const dims = 16;
+  const n = 5000;
+  const vectors = randomUnitVectors(n, dims);
   const keys = Array.from({ length: n }, (_, i) => i + 1);
   const exact = exactIndex(keys, vectors, dims);
-  const query = vectors.slice(0, dims);
-  assert.equal((await exact.search(query, 1))[0]!.key, 1);
-  for (const navigation of [dims, 12]) {
-    const { index: hnsw } = hnswOver(keys, vectors, dims, navigation);
-    assert.equal(hnsw.graph.dimensions(), navigation);
-    const found = await hnsw.search(query, 10);
+  const { index } = ivfOver(keys, vectors, dims);
+  assert.equal(index.size, n);
+  for (const i of [0, 1234, 4999]) {
+    const query = vectors.slice(i * dims, (i + 1) * dims);
+    const found = await index.search(query, 10);
     const expected = await exact.search(query, 10);
+    assert.equal(found[0]!.key, i + 1);
     const overlap = expected.filter((m) => found.some((f) => f.key === m.key)).length;
-    assert.ok(overlap >= 8, `recall@10 ${overlap}/10 with ${navigation} dims`);
+    assert.ok(overlap >= 8, `recall@10 ${overlap}/10`);
     // Reranked by the exact vectors: the scores are exact cosines.
     for (const match of found) {
       const exactMatch = expected.find((m) => m.key === match.key);
       if (exactMatch) assert.ok(Math.abs(match.score - exactMatch.score) < 1e-6);
     }
-    assert.deepEqual((await hnsw.search(query, 3, new Set([5, 6, 7]))).map((m) => m.key).sort(), [5, 6, 7]);
-    // A filter that keeps more than the graph's first fetch finds its best papers too.
-    const everyOther = new Set(keys.filter((key) => key % 2 === 1));
-    const filtered = await hnsw.search(query, 5, everyOther);
-    assert.equal(filtered.length, 5);
-    assert.ok(filtered.every((m) => everyOther.has(m.key)));
-    assert.deepEqual((await hnsw.vectors([5])).get(5), vectors.slice(4 * dims, 5 * dims));
+  }
+  const query = vectors.slice(0, dims);
+  assert.deepEqual((await index.search(query, 3, new Set([5, 6, 7]))).map((m) => m.key).sort(), [5, 6, 7]);
+  // A filter that keeps many papers is applied while the lists are scored.
+  const everyOther = new Set(keys.filter((key) => key % 2 === 1));
+  const filtered = await index.search(query, 5, everyOther);
+  assert.equal(filtered.length, 5);
+  assert.ok(filtered.every((m) => everyOther.has(m.key)));
+  // A filter whose papers are in lists the query scores last is still served in full.
+  const far = new Set((await exact.search(query.map((v) => -v), 300)).map((m) => m.key));
+  assert.deepEqual((await index.search(query, 10, far)).map((m) => m.key), (await exact.search(query, 10, far)).map((m) => m.key));
+  assert.deepEqual((await index.vectors([5])).get(5), vectors.slice(4 * dims, 5 * dims));
+});
+
+test('vector index: a saved IVF index loads as it was; a file of other dimensions or kind is not loaded', async () => {
+  const dims = 16;
+  const n = 3000;
+  const vectors = randomUnitVectors(n, dims);
+  const keys = Array.from({ length: n }, (_, i) => i + 1);
+  const { index, stored } = ivfOver(keys, vectors, dims);
+  const { dir, cleanup } = tempDir();
+  try {
+    const file = join(dir, 'index.ivfpq');
+    index.save(file);
+    const loaded = loadIvfIndex(file, dims, (wanted) => stored.vectors(wanted))!;
+    assert.equal(loaded.size, n);
+    for (const i of [3, 2500]) {
+      const query = vectors.slice(i * dims, (i + 1) * dims);
+      assert.deepEqual(await loaded.search(query, 10), await index.search(query, 10));
+    }
+    assert.equal(loadIvfIndex(file, 32, (wanted) => stored.vectors(wanted)), undefined);
+    writeFileSync(file, 'not an index');
+    assert.equal(loadIvfIndex(file, dims, (wanted) => stored.vectors(wanted)), undefined);
+  } finally {
+    cleanup();
   }
 });
 
-test('vector index: changes add, replace and remove keys, exact and HNSW alike', async () => {
+test('vector index: changes add, replace and remove keys, exact and IVF alike', async () => {
   const dims = 4;
   const unit = (...values: number[]) => normalize(Float32Array.from(values));
   const vectors = new Float32Array([...unit(1, 0, 0, 0), ...unit(0, 1, 0, 0), ...unit(0, 0, 1, 0)]);
   const changes = [{ key: 4, vector: unit(0, 0, 0, 1) }, { key: 1, vector: undefined }, { key: 2, vector: unit(0, 0, 1, 1) }];
   const exact = exactIndex([1, 2, 3], vectors.slice(), dims);
-  const hnsw = hnswOver([1, 2, 3], vectors, dims, dims);
-  // The HNSW index's source follows the same changes, as the store has them.
-  hnsw.stored.apply(changes);
-  for (const [kind, index] of [['exact', exact], ['hnsw', hnsw.index]] as const) {
+  const ivf = ivfOver([1, 2, 3], vectors, dims);
+  // The IVF index's source follows the same changes, as the store has them.
+  ivf.stored.apply(changes);
+  for (const [kind, index] of [['exact', exact], ['ivf', ivf.index]] as const) {
     index.apply(changes);
     assert.equal(index.size, 3, kind);
     assert.deepEqual([...(await index.vectors([1, 2])).entries()], [[2, unit(0, 0, 1, 1)]], kind);

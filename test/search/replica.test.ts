@@ -8,7 +8,7 @@ import { importSource } from '../../src/catalog/import.js';
 import { openFileSource } from '../../src/ingest/formats.js';
 import { paperText } from '../../src/search/embedder.js';
 import { embedMissing, trainCatalogModel } from '../../src/search/embeddings.js';
-import { graphFiles } from '../../src/search/graph-files.js';
+import { indexFiles } from '../../src/search/index-files.js';
 import { createSearch, FOLLOW_EVERY_MS } from '../../src/search/service.js';
 import { dropSchema, freshSchema, testDatabaseUrl } from '../postgres.js';
 import { fixture, tempApp, tempDir } from '../support.js';
@@ -131,21 +131,21 @@ for (const backend of backends) {
   });
 }
 
-test('a saved HNSW graph is loaded rather than rebuilt, and brought up to date with the changes after it', async () => {
+test('a saved IVF index is loaded rather than rebuilt, and brought up to date with the changes after it', async () => {
   const app = tempApp();
   const { dir, cleanup } = tempDir();
   try {
     await importSnapshot(app);
     const embedder = await trainCatalogModel(app.searchStore, new Date(START), { dims: 32 });
     await embedMissing(app.searchStore, embedder, { batchSize: 50, maxBatches: 2 });
-    const graphs = graphFiles(dir);
-    // Every index is HNSW here, as a catalog past EXACT_LIMIT is.
-    const start = () => createSearch({ store: app.searchStore, embeddings: app.searchStore, trendingScores: async () => new Map(), graphs, exactLimit: 0 });
+    const saves = indexFiles(dir);
+    // Every index is an IVF index here, as a catalog past EXACT_LIMIT is.
+    const start = () => createSearch({ store: app.searchStore, embeddings: app.searchStore, trendingScores: async () => new Map(), indexFiles: saves, exactLimit: 0 });
 
     const first = start();
     assert.equal((await first.vectors())?.size, 100);
     const savedAt = await app.searchStore.lastEmbeddingChange();
-    const saved = [`${encodeURIComponent(embedder.id)}.${savedAt}.i8.usearch`];
+    const saved = [`${encodeURIComponent(embedder.id)}.${savedAt}.ivfpq`];
     assert.deepEqual(readdirSync(dir), saved);
     first.close();
 
@@ -163,7 +163,7 @@ test('a saved HNSW graph is loaded rather than rebuilt, and brought up to date w
   }
 });
 
-test('PAPERFEED_VECTORS_DIR names the folder of saved graphs (PostgreSQL nodes have none by default)', () => {
+test('PAPERFEED_VECTORS_DIR names the folder of saved vector indexes (PostgreSQL nodes have none by default)', () => {
   const url = 'postgres://paperfeed@db.example.org/paperfeed';
   assert.equal(resolveConfig({}, { PAPERFEED_DATABASE_URL: url }).vectorsDir, undefined);
   assert.equal(resolveConfig({}, { PAPERFEED_DATABASE_URL: url, PAPERFEED_VECTORS_DIR: 'graphs' }).vectorsDir, join(process.cwd(), 'graphs'));
