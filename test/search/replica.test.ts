@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { createApp, type App } from '../../src/app.js';
@@ -142,6 +142,8 @@ test('a saved IVF index is loaded rather than rebuilt, and brought up to date wi
     // Every index is an IVF index here, as a catalog past EXACT_LIMIT is.
     const start = () => createSearch({ store: app.searchStore, embeddings: app.searchStore, trendingScores: async () => new Map(), indexFiles: saves, exactLimit: 0 });
 
+    // An HNSW graph saved by an older version is neither loaded nor kept.
+    writeFileSync(join(dir, `${encodeURIComponent(embedder.id)}.1.i8.usearch`), 'an HNSW graph');
     const first = start();
     assert.equal((await first.vectors())?.size, 100);
     const savedAt = await app.searchStore.lastEmbeddingChange();
