@@ -52,6 +52,7 @@ const LEVELS = 2;
 const PROBED_SHARE = 3 / 32;
 /** Vectors given to one native exact search, to bound its result arrays. */
 const NEAREST_BATCH = 8192;
+/** A saved index's header names its layout; a file of any other is built anew, not read. */
 const MAGIC = 'paperfeed-ivfpq-2';
 
 /** What a trained index clusters and codes with: fixed once trained; vectors added later use it. */
