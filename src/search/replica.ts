@@ -84,27 +84,21 @@ export function vectorReplica(deps: ReplicaDeps): VectorReplica {
   /**
    * The saved index, else an exact index when the vectors are few, else an IVF index trained on
    * a sample of them and saved. Building reads the vectors twice, a page at a time: once to
-   * count and sample them, once to code them.
+   * sample them, once to code them.
    */
   const loadIndex = async (embedder: Embedder, seq: number): Promise<VectorIndex> => {
     const source: VectorSource = (keys) => deps.embeddings.embeddingsOf(embedder.id, keys);
     const saved = await savedIndex(embedder.id, seq, embedder.dims, source);
     if (saved) return saved;
-    const limit = deps.exactLimit ?? EXACT_LIMIT;
-    // Pages are kept while there are at most `limit` vectors.
-    const pages: { rowids: number[]; vectors: Float32Array }[] = [];
-    const sample = new VectorSample(TRAINING_VECTORS, embedder.dims);
-    let count = 0;
-    for await (const page of embeddingPages(deps.embeddings, embedder.id)) {
-      count += page.rowids.length;
-      sample.offer(page.vectors);
-      if (count <= limit) pages.push(page);
-      else pages.length = 0;
-    }
-    if (count <= limit) {
+    const count = await deps.embeddings.countEmbeddings(embedder.id);
+    if (count <= (deps.exactLimit ?? EXACT_LIMIT)) {
+      const pages: { rowids: number[]; vectors: Float32Array }[] = [];
+      for await (const page of embeddingPages(deps.embeddings, embedder.id)) pages.push(page);
       const { rowids, vectors } = joinedPages(pages);
       return exactIndex(rowids, vectors, embedder.dims);
     }
+    const sample = new VectorSample(TRAINING_VECTORS, embedder.dims);
+    for await (const page of embeddingPages(deps.embeddings, embedder.id)) sample.offer(page.vectors);
     // Training and coding take minutes of CPU at millions of papers: a thread of their own does them.
     const coder = new RequestThread<CoderRequest, CoderReply>(new URL('./ivf-worker.ts', import.meta.url), 'vector index');
     try {

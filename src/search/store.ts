@@ -80,6 +80,8 @@ export interface EmbeddingStore {
   countToEmbed(modelId: string): Promise<number>;
   /** Saves one batch of vectors atomically. */
   saveEmbeddings(modelId: string, rows: readonly { rowid: number; vector: Float32Array }[]): Promise<void>;
+  /** How many vectors of a model there are. */
+  countEmbeddings(modelId: string): Promise<number>;
   /** Up to `limit` vectors of a model after rowid `after`, in rowid order, as one matrix. */
   embeddingsAfter(modelId: string, after: number, limit: number): Promise<{ rowids: number[]; vectors: Float32Array; dims: number }>;
   /** The vectors of a model of those papers that have one. */

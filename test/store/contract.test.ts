@@ -274,6 +274,8 @@ describe('search and web reads: SQLite and PostgreSQL agree', () => {
       const embedder = await trainCatalogModel(app.searchStore, new Date('2025-09-02T00:00:00Z'));
       assert.deepEqual(await embedMissing(app.searchStore, embedder), { embedded: await app.store.countPapers(), remaining: 0 });
       assert.equal(await app.searchStore.countToEmbed(embedder.id), 0);
+      assert.equal(await app.searchStore.countEmbeddings(embedder.id), await app.store.countPapers());
+      assert.equal(await app.searchStore.countEmbeddings('no such model'), 0);
       const rowid = (await app.searchStore.rowidOf('0704.0001'))!;
       assert.equal((await app.searchStore.embeddingsOf(embedder.id, [rowid])).get(rowid)!.length, embedder.model.dims);
       return { id: embedder.id, vectors: await vectorsByPaper(app, embedder.id) };

@@ -184,6 +184,7 @@ export const SEARCH_SQL = {
     SELECT $1, v.rowid, v.vector FROM unnest($2::bigint[], $3::bytea[]) AS v(rowid, vector)
     JOIN papers p ON p.rowid = v.rowid
     ON CONFLICT (model, paper_rowid) DO UPDATE SET vector = excluded.vector`,
+  countEmbeddings: `SELECT count(*)::int AS n FROM embeddings WHERE model = $1`,
   embeddingsAfter: `SELECT paper_rowid AS rowid, vector FROM embeddings WHERE model = $1 AND paper_rowid > $2 ORDER BY paper_rowid LIMIT $3`,
   embeddingsOf: `SELECT paper_rowid AS rowid, vector FROM embeddings WHERE model = $1 AND paper_rowid = ANY($2::bigint[])`,
   lastEmbeddingChange: `SELECT coalesce(max(seq), 0) AS seq FROM embedding_changes`,

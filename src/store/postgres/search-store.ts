@@ -104,6 +104,10 @@ export class PostgresSearchStore implements SearchStore, EmbeddingStore, Keyword
     return (await this.db.executeSql<{ n: number }>(SEARCH_SQL.countToEmbed, [modelId]))[0]!.n;
   }
 
+  async countEmbeddings(modelId: string): Promise<number> {
+    return (await this.db.executeSql<{ n: number }>(SEARCH_SQL.countEmbeddings, [modelId]))[0]!.n;
+  }
+
   async saveEmbeddings(modelId: string, rows: readonly { rowid: number; vector: Float32Array }[]): Promise<void> {
     // Under the lock catalog writes take, so the embedding changes commit in seq order too: a
     // follower that has read seq n has seen every change before it.

@@ -174,6 +174,7 @@ export const SEARCH_SQL = {
     SELECT count(*) AS n FROM papers p
     WHERE NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.model = @model AND e.paper_rowid = p.rowid)`,
   saveEmbedding: `INSERT OR REPLACE INTO embeddings (model, paper_rowid, vector) VALUES (?, ?, ?)`,
+  countEmbeddings: `SELECT count(*) AS n FROM embeddings WHERE model = ?`,
   embeddingsAfter: `SELECT paper_rowid AS rowid, vector FROM embeddings WHERE model = ? AND paper_rowid > ? ORDER BY paper_rowid LIMIT ?`,
   // The papers' rowids as one JSON array.
   embeddingsOf: `SELECT paper_rowid AS rowid, vector FROM embeddings WHERE model = ? AND paper_rowid IN (SELECT value FROM json_each(?))`,

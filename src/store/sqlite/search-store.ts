@@ -128,6 +128,10 @@ export class SqliteSearchStore implements SearchStore, EmbeddingStore, KeywordFe
     })();
   }
 
+  async countEmbeddings(modelId: string): Promise<number> {
+    return (this.statement('countEmbeddings', () => SEARCH_SQL.countEmbeddings).get(modelId) as { n: number }).n;
+  }
+
   async embeddingsAfter(modelId: string, after: number, limit: number): Promise<{ rowids: number[]; vectors: Float32Array; dims: number }> {
     return asMatrix(this.statement('embeddingsAfter', () => SEARCH_SQL.embeddingsAfter).all(modelId, after, limit) as { rowid: number; vector: Buffer }[]);
   }
