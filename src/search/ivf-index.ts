@@ -198,9 +198,7 @@ export class IvfIndex implements VectorIndex {
   private placeOf = new Uint32Array(0);
   private count = 0;
   /** Lists scored per search (more when a filter keeps too few of their papers). */
-  probes: number;
-  /** Candidates reranked by their exact vectors, for a top k of at most this many. */
-  rerankDepth = RERANK_DEPTH;
+  private readonly probes: number;
 
   constructor(readonly quantizer: Quantizer, private readonly source: VectorSource) {
     this.dims = quantizer.dims;
@@ -241,7 +239,7 @@ export class IvfIndex implements VectorIndex {
     if (this.count === 0 || k <= 0) return [];
     // A filter that keeps few papers is served exactly, from their stored vectors.
     if (allowed && allowed.size < 20 * k) return this.exactly(query, k, [...allowed]);
-    const depth = Math.max(k, this.rerankDepth);
+    const depth = Math.max(k, RERANK_DEPTH);
     const wanted = Math.min(depth * (SHORTLIST / RERANK_DEPTH), allowed?.size ?? this.count);
     const order = this.listOrder(query);
     const table = this.table(query);
